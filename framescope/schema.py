@@ -1,0 +1,56 @@
+"""Every column of every table that crosses a stage boundary, named once."""
+
+from __future__ import annotations
+
+# articles.parquet
+ARTICLE_ID = "article_id"
+OUTLET = "outlet"
+TITLE = "title"
+DATE = "date"
+URL = "url"
+TEXT = "text"
+SOURCE = "source"
+CONTENT_HASH = "content_hash"
+ARTICLE_COLUMNS = [ARTICLE_ID, OUTLET, TITLE, DATE, URL, TEXT, SOURCE, CONTENT_HASH]
+
+# sentences.parquet
+SENTENCE_ID = "sentence_id"
+POSITION = "position"
+START = "start"
+END = "end"
+SENTENCE_COLUMNS = [SENTENCE_ID, ARTICLE_ID, OUTLET, POSITION, START, END, TEXT]
+
+# gold labels (labels/gold/*.jsonl) and labelled splits
+FRAMES = "frames"
+STANCE = "stance"
+BOILERPLATE = "boilerplate"
+NOTE = "note"
+GOLD_COLUMNS = [SENTENCE_ID, ARTICLE_ID, OUTLET, TEXT, FRAMES, STANCE, BOILERPLATE]
+SPLIT = "split"
+SPLITS = ("train", "dev", "test")
+
+# predictions (the pyfunc output and scored sentences)
+ID = "id"
+FRAME_SCORES = "frame_scores"
+STANCE_SCORES = "stance_scores"
+BOILERPLATE_SCORE = "boilerplate_score"
+PREDICTION_COLUMNS = [FRAMES, FRAME_SCORES, STANCE, STANCE_SCORES, BOILERPLATE, BOILERPLATE_SCORE]
+
+# rejects.jsonl
+REASON = "reason"
+RECORD = "record"
+
+# outlet figures
+N_ARTICLES = "n_articles"
+N_SENTENCES = "n_sentences"
+NET_STANCE = "net_stance"
+CI_LOW = "ci_low"
+CI_HIGH = "ci_high"
+
+
+def frame_share(frame_id: str) -> str:
+    return f"frame_share.{frame_id}"
+
+
+def stance_share(class_id: str) -> str:
+    return f"stance_share.{class_id}"
