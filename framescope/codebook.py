@@ -65,6 +65,7 @@ class StanceClass:
     definition: str
     include_cues: tuple[str, ...]
     examples: tuple[str, ...]
+    polarity: int = 0  # +1 counts for, -1 against the target in net_stance
 
 
 @dataclass(frozen=True)
@@ -108,6 +109,10 @@ class Codebook:
     def stance_ids(self) -> tuple[str, ...]:
         return tuple(c.id for c in self.stance_classes)
 
+    @property
+    def stance_polarity(self) -> tuple[int, ...]:
+        return tuple(c.polarity for c in self.stance_classes)
+
     def frame(self, frame_id: str) -> Frame:
         for f in self.frames:
             if f.id == frame_id:
@@ -121,6 +126,13 @@ class Codebook:
             raise CodebookError(f"{where}: unknown frame(s) {unknown}; allowed {list(self.frame_ids)}")
         if stance not in self.stance_ids:
             raise CodebookError(f"{where}: unknown stance {stance!r}; allowed {list(self.stance_ids)}")
+
+
+def _polarity(node: dict[str, Any], where: str) -> int:
+    value = node.get("polarity", 0)
+    if value not in (-1, 0, 1) or isinstance(value, bool):
+        raise CodebookError(f"{where}.polarity: must be -1, 0 or 1, got {value!r}")
+    return int(value)
 
 
 def _frame(node: Any, where: str) -> Frame:
@@ -159,6 +171,7 @@ def parse_codebook(raw: Any) -> Codebook:
                 definition=_req(c, "definition", f"stance.classes[{i}]").strip(),
                 include_cues=_strings(c, "include_cues", f"stance.classes[{i}]"),
                 examples=_strings(c, "examples", f"stance.classes[{i}]", 1),
+                polarity=_polarity(c, f"stance.classes[{i}]"),
             )
             for i, c in enumerate(classes)
         ),

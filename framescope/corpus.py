@@ -268,3 +268,33 @@ def read_articles(
             yield item
         else:
             yield from read_file(item, options)
+
+
+def collect_articles(
+    stream: Iterable[dict[str, Any] | Reject],
+) -> tuple[list[dict[str, Any]], list[Reject]]:
+    """Split a stream into unique articles and rejects.
+
+    An exact duplicate (same outlet, same normalised text) is a scraping artefact and is
+    rejected; the same text from two outlets is syndication and stays in both.
+    """
+    articles: list[dict[str, Any]] = []
+    rejects: list[Reject] = []
+    seen: dict[tuple[str, str], str] = {}
+    ids: dict[str, str] = {}
+    for item in stream:
+        if isinstance(item, Reject):
+            rejects.append(item)
+            continue
+        key = (item[schema.OUTLET], item[schema.CONTENT_HASH])
+        if key in seen:
+            rejects.append(Reject(item[schema.SOURCE], f"duplicate of article {seen[key]}"))
+            continue
+        if item[schema.ARTICLE_ID] in ids:
+            rejects.append(
+                Reject(item[schema.SOURCE], f"article id {item[schema.ARTICLE_ID]!r} already used with other text")
+            )
+            continue
+        seen[key] = ids[item[schema.ARTICLE_ID]] = item[schema.ARTICLE_ID]
+        articles.append(item)
+    return articles, rejects

@@ -17,6 +17,9 @@ from collections import Counter
 from dataclasses import dataclass
 
 import blingfire
+import pandas as pd
+
+from framescope import schema
 
 _SPACES = re.compile(r"[^\S\n]+")  # any whitespace except newline
 _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
@@ -148,3 +151,23 @@ def segment(article_id: str, text: str) -> list[Sentence]:
             )
             seen[key] += 1
     return sentences
+
+
+def segment_articles(articles: pd.DataFrame) -> pd.DataFrame:
+    """sentences.parquet rows for every article (text must already be normalised)."""
+    rows = [
+        {
+            schema.SENTENCE_ID: s.sentence_id,
+            schema.ARTICLE_ID: article_id,
+            schema.OUTLET: outlet,
+            schema.POSITION: s.position,
+            schema.START: s.start,
+            schema.END: s.end,
+            schema.TEXT: s.text,
+        }
+        for article_id, outlet, text in zip(
+            articles[schema.ARTICLE_ID], articles[schema.OUTLET], articles[schema.TEXT], strict=True
+        )
+        for s in segment(article_id, text)
+    ]
+    return pd.DataFrame(rows, columns=schema.SENTENCE_COLUMNS)

@@ -1,0 +1,103 @@
+"""One MLflow pyfunc for every family: pre-processing, three heads and post-processing inside.
+
+Input: a DataFrame with a `text` column (other columns are ignored). Output: one row per input
+row with `frames` (list of frame ids), `frame_score.<frame>`, `stance`, `stance_score.<class>`,
+`boilerplate` and `boilerplate_score`. Column names come from the label space saved with the
+model, so a model trained on a four-frame codebook predicts four frames.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import joblib
+import mlflow.pyfunc
+import numpy as np
+import pandas as pd
+
+from framescope import schema
+from framescope.classifiers.base import Heads, LabelSpace, Scores
+from framescope.segment import normalise_sentence
+
+ARTIFACT = "framescope_model"
+BATCH = 2048
+
+
+@dataclass
+class Bundle:
+    """Everything a trained model needs at prediction time."""
+
+    family: str
+    heads: Heads
+    frame_thresholds: np.ndarray
+    boilerplate_threshold: float
+
+    @property
+    def labels(self) -> LabelSpace:
+        return self.heads.labels
+
+
+def frame_score_column(frame_id: str) -> str:
+    return f"frame_score.{frame_id}"
+
+
+def stance_score_column(class_id: str) -> str:
+    return f"stance_score.{class_id}"
+
+
+def decide(bundle: Bundle, scores: Scores) -> pd.DataFrame:
+    """Turn head probabilities into labels: thresholds, argmax, and boilerplate overrides."""
+    labels = bundle.labels
+    is_boilerplate = scores.boilerplate >= bundle.boilerplate_threshold
+    above = scores.frames >= bundle.frame_thresholds[None, :]
+    above[is_boilerplate] = False  # boilerplate carries no frame ...
+    stance = np.asarray(labels.stance_ids, dtype=object)[scores.stance.argmax(axis=1)]
+    stance[is_boilerplate] = labels.stance_default  # ... and no stance
+    columns: dict[str, Any] = {
+        schema.FRAMES: [[f for f, on in zip(labels.frame_ids, row, strict=True) if on] for row in above]
+    }
+    for j, frame_id in enumerate(labels.frame_ids):
+        columns[frame_score_column(frame_id)] = scores.frames[:, j].astype(float)
+    columns[schema.STANCE] = stance.astype(str)
+    for j, class_id in enumerate(labels.stance_ids):
+        columns[stance_score_column(class_id)] = scores.stance[:, j].astype(float)
+    columns[schema.BOILERPLATE] = is_boilerplate
+    columns[schema.BOILERPLATE_SCORE] = scores.boilerplate.astype(float)
+    return pd.DataFrame(columns)
+
+
+def predict_frame(bundle: Bundle, texts: list[str]) -> pd.DataFrame:
+    """Predict in batches; identical normalised sentences are scored once."""
+    cleaned = [normalise_sentence(t) for t in texts]
+    unique = list(dict.fromkeys(cleaned))
+    parts = [
+        decide(bundle, bundle.heads.scores(unique[i : i + BATCH]))
+        for i in range(0, len(unique), BATCH)
+    ]
+    if not parts:
+        parts = [decide(bundle, bundle.heads.scores([""])).iloc[:0]]
+    table = pd.concat(parts, ignore_index=True)
+    index = {text: i for i, text in enumerate(unique)}
+    return table.iloc[[index[t] for t in cleaned]].reset_index(drop=True)
+
+
+class FramescopeModel(mlflow.pyfunc.PythonModel):
+    """The pyfunc wrapper; the Bundle is stored as an artifact next to it."""
+
+    def load_context(self, context: Any) -> None:
+        self.bundle: Bundle = joblib.load(context.artifacts[ARTIFACT])
+
+    def predict(self, context: Any, model_input: pd.DataFrame, params: Any = None) -> pd.DataFrame:
+        if isinstance(model_input, pd.DataFrame):
+            texts = model_input[schema.TEXT].astype(str).tolist()
+        else:
+            texts = [str(t) for t in model_input]
+        return predict_frame(self.bundle, texts)
+
+
+def write_bundle(bundle: Bundle, path: Path) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    joblib.dump(bundle, path)
+    return path

@@ -1,0 +1,96 @@
+"""`tfidf_lr`: TF-IDF word and character n-grams with logistic-regression heads."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import sparse
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+
+from framescope.classifiers.base import LabelSpace, Scores
+from framescope.config import TfidfConfig
+
+
+@dataclass
+class TfidfHeads:
+    labels: LabelSpace
+    word: TfidfVectorizer
+    char: TfidfVectorizer | None
+    frames: list[LogisticRegression | float]  # a constant when a frame has no positives
+    stance: LogisticRegression
+    boilerplate: LogisticRegression | float
+
+    def _features(self, texts: list[str]) -> sparse.csr_matrix:
+        parts = [self.word.transform(texts)]
+        if self.char is not None:
+            parts.append(self.char.transform(texts))
+        return sparse.hstack(parts, format="csr")
+
+    def scores(self, texts: list[str]) -> Scores:
+        x = self._features(texts)
+        n = len(texts)
+        frames = np.column_stack(
+            [_positive_proba(head, x, n) for head in self.frames]
+        ) if self.frames else np.zeros((n, 0))
+        stance = np.zeros((n, len(self.labels.stance_ids)))
+        stance[:, [self.labels.stance_ids.index(c) for c in self.stance.classes_]] = (
+            self.stance.predict_proba(x)
+        )
+        return Scores(frames=frames, stance=stance, boilerplate=_positive_proba(self.boilerplate, x, n))
+
+
+def _positive_proba(head: LogisticRegression | float, x: sparse.csr_matrix, n: int) -> np.ndarray:
+    if isinstance(head, float):
+        return np.full(n, head)
+    return head.predict_proba(x)[:, 1]
+
+
+def _binary_head(x: sparse.csr_matrix, y: np.ndarray, cfg: TfidfConfig, seed: int) -> LogisticRegression | float:
+    if y.min() == y.max():
+        return float(y[0])
+    model = LogisticRegression(C=cfg.C, class_weight="balanced", max_iter=cfg.max_iter, random_state=seed)
+    return model.fit(x, y)
+
+
+def fit_tfidf(
+    labels: LabelSpace,
+    texts: list[str],
+    frames: np.ndarray,
+    stance: list[str],
+    boilerplate: np.ndarray,
+    cfg: TfidfConfig,
+    seed: int,
+) -> TfidfHeads:
+    """Train the three heads. Frame and stance heads learn from content sentences only."""
+    word = TfidfVectorizer(
+        ngram_range=(1, cfg.word_ngram_max), min_df=cfg.min_df, sublinear_tf=True,
+        max_features=cfg.max_features, lowercase=True,
+    )
+    char = (
+        TfidfVectorizer(
+            analyzer="char_wb", ngram_range=(2, cfg.char_ngram_max), min_df=cfg.min_df,
+            sublinear_tf=True, max_features=cfg.max_features,
+        )
+        if cfg.char_ngram_max
+        else None
+    )
+    parts = [word.fit_transform(texts)]
+    if char is not None:
+        parts.append(char.fit_transform(texts))
+    x = sparse.hstack(parts, format="csr")
+    content = ~boilerplate.astype(bool)
+    xc = x[content]
+    frame_heads = [_binary_head(xc, frames[content, j], cfg, seed) for j in range(frames.shape[1])]
+    stance_model = LogisticRegression(
+        C=cfg.C, class_weight="balanced", max_iter=cfg.max_iter, random_state=seed
+    ).fit(xc, np.asarray(stance)[content])
+    return TfidfHeads(
+        labels=labels,
+        word=word,
+        char=char,
+        frames=frame_heads,
+        stance=stance_model,
+        boilerplate=_binary_head(x, boilerplate.astype(int), cfg, seed),
+    )

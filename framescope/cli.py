@@ -1,0 +1,235 @@
+"""The `framescope` command line.
+
+Exit codes: 0 clean; 3 finished, but some records were rejected; 2 usage error (bad option,
+missing input, unloadable model); 1 internal error (a bug: the traceback is printed).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+EXIT_OK, EXIT_INTERNAL, EXIT_USAGE, EXIT_REJECTS = 0, 1, 2, 3
+DEFAULT_MODEL_PATH = Path("models/champion")
+DEFAULT_MODEL_URI = "models:/framescope@champion"
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__)
+
+
+class UserError(Exception):
+    """Something the user can fix: printed as one line, exit code 2."""
+
+
+def _fail(message: str) -> None:
+    typer.echo(f"framescope: error: {message}", err=True)
+    raise typer.Exit(EXIT_USAGE)
+
+
+def default_model() -> str:
+    """The champion of the latest `dvc repro` here, else the registry's champion alias."""
+    return str(DEFAULT_MODEL_PATH) if (DEFAULT_MODEL_PATH / "MLmodel").exists() else DEFAULT_MODEL_URI
+
+
+def _load(model: str | None) -> tuple[Any, str]:
+    from framescope import tracking
+
+    uri = model or default_model()
+    if "://" not in uri and not uri.startswith(("models:", "runs:")) and not Path(uri, "MLmodel").exists():
+        raise UserError(f"model {uri}: not a framescope model directory (no MLmodel file)")
+    try:
+        return tracking.load_model(uri), uri
+    except Exception as err:  # MLflow raises many types for a bad URI or store
+        raise UserError(f"model {uri}: cannot be loaded ({err.__class__.__name__}: {str(err)[:200]})") from None
+
+
+def _prediction_record(row: dict[str, Any], labels: Any) -> dict[str, Any]:
+    from framescope import schema
+    from framescope.classifiers.pyfunc import frame_score_column, stance_score_column
+
+    return {
+        schema.FRAMES: list(row[schema.FRAMES]),
+        schema.FRAME_SCORES: {f: round(float(row[frame_score_column(f)]), 6) for f in labels.frame_ids},
+        schema.STANCE: row[schema.STANCE],
+        schema.STANCE_SCORES: {c: round(float(row[stance_score_column(c)]), 6) for c in labels.stance_ids},
+        schema.BOILERPLATE: bool(row[schema.BOILERPLATE]),
+        schema.BOILERPLATE_SCORE: round(float(row[schema.BOILERPLATE_SCORE]), 6),
+    }
+
+
+def _read_jsonl_for_predict(path: Path) -> tuple[list[dict[str, Any] | None], list[dict[str, Any]]]:
+    """Input records (None where a line is bad) and the rejects with their reasons."""
+    records: list[dict[str, Any] | None] = []
+    rejects: list[dict[str, Any]] = []
+    try:
+        lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError as err:
+        raise UserError(f"input {path}: cannot be read ({err.strerror or err})") from None
+    for number, line in enumerate(lines, start=1):
+        try:
+            record = json.loads(line)
+            if not isinstance(record, dict):
+                raise ValueError("line is not a JSON object")
+            if not isinstance(record.get("text"), str):
+                raise ValueError("no string field 'text'")
+        except ValueError as err:
+            reason = err.msg if isinstance(err, json.JSONDecodeError) else str(err)
+            rejects.append({"source": f"{path}:{number}", "line": number, "reason": reason})
+            records.append(None)
+            continue
+        records.append(record)
+    return records, rejects
+
+
+@app.command()
+def predict(
+    input: Annotated[Path, typer.Option("--input", help="JSONL with `text` and optional `id`, `outlet`.")],
+    output: Annotated[Path, typer.Option("--output", help="JSONL, one line per input line.")],
+    model: Annotated[str | None, typer.Option(help="Model path or MLflow URI.")] = None,
+) -> None:
+    """Label sentences: one output line per input line, in the same order."""
+    import pandas as pd
+
+    from framescope.files import write_jsonl
+    from framescope.score import label_space
+
+    records, rejects = _read_jsonl_for_predict(input)
+    loaded, _ = _load(model)
+    labels = label_space(loaded)
+    good = [r for r in records if r is not None]
+    predictions = (
+        loaded.predict(pd.DataFrame({"text": [r["text"] for r in good]})).to_dict("records") if good else []
+    )
+    out: list[dict[str, Any]] = []
+    answers = iter(predictions)
+    bad = iter(rejects)
+    for number, record in enumerate(records, start=1):
+        if record is None:
+            reject = next(bad)
+            out.append({"id": None, "line": number, "error": reject["reason"]})
+            continue
+        out.append({**record, "id": record.get("id", number), **_prediction_record(next(answers), labels)})
+    write_jsonl(out, output)
+    if rejects:
+        write_jsonl(rejects, output.with_suffix(".rejects.jsonl"))
+    typer.echo(f"sentences read {len(records)}, predicted {len(good)}, rejected {len(rejects)}", err=True)
+    if rejects:
+        first = rejects[0]
+        typer.echo(f"framescope: {first['source']}: {first['reason']} (and {len(rejects) - 1} more)", err=True)
+        raise typer.Exit(EXIT_REJECTS)
+
+
+@app.command()
+def score(
+    inputs: Annotated[list[str], typer.Argument(help="Files or folders of articles, any ingest format.")],
+    out: Annotated[Path, typer.Option("--out", help="Output directory.")],
+    model: Annotated[str | None, typer.Option(help="Model path or MLflow URI.")] = None,
+    outlet: Annotated[str | None, typer.Option(help="Outlet for records that name none.")] = None,
+    glob: Annotated[str, typer.Option(help="Only files matching this pattern inside folders.")] = "*",
+    seed: Annotated[int, typer.Option(help="Seed for the bootstrap intervals.")] = 13,
+) -> None:
+    """Score articles into DIR: sentences, articles, outlet figures and rejects."""
+    from framescope import tracking
+    from framescope.corpus import ReadOptions
+    from framescope.files import write_json
+    from framescope.score import score_paths
+
+    loaded, uri = _load(model)
+    summary = score_paths(inputs, out, loaded, ReadOptions(default_outlet=outlet, glob=glob), seed=seed)
+    write_json({"model_uri": uri, "model_version": _version(tracking, uri), "inputs": inputs,
+                "summary": summary.__dict__}, out / "run.json")
+    typer.echo(summary.line())
+    if summary.rejected:
+        raise typer.Exit(EXIT_REJECTS)
+
+
+def _version(tracking: Any, uri: str) -> str | None:
+    try:
+        return tracking.model_version(uri)
+    except Exception:
+        return None
+
+
+@app.command()
+def outlets(
+    directory: Annotated[Path, typer.Argument(help="A `framescope score` output directory.")],
+    no_mlflow: Annotated[bool, typer.Option("--no-mlflow", help="Do not log to MLflow.")] = False,
+    samples: Annotated[int, typer.Option(help="Bootstrap resamples.")] = 1000,
+    seed: Annotated[int, typer.Option(help="Bootstrap seed.")] = 13,
+    experiment: Annotated[str, typer.Option(help="MLflow experiment.")] = "framescope",
+) -> None:
+    """Per-outlet frame shares and stance with 95% intervals, printed and logged to MLflow."""
+    from framescope.files import write_csv, write_json
+    from framescope.outlets import metric_names, outlet_figures
+    from framescope.score import read_scored
+
+    if not (directory / "sentences.parquet").exists() or not (directory / "labels.json").exists():
+        raise UserError(f"{directory}: not a framescope score output (no sentences.parquet/labels.json)")
+    sentences, labels = read_scored(directory)
+    table = outlet_figures(sentences, labels, samples=samples, seed=seed)
+    write_csv(table, directory / "outlets.csv")
+    write_json(table.to_dict("records"), directory / "outlets.json")
+    names = metric_names(labels)
+    typer.echo(table[["outlet", "n_articles", "n_sentences", *names]].round(3).to_string(index=False))
+    if not no_mlflow:
+        from framescope import tracking
+
+        run_info = json.loads((directory / "run.json").read_text()) if (directory / "run.json").exists() else {}
+        parent = tracking.log_outlet_comparison(
+            table, names, experiment, corpus=directory.name,
+            model_uri=run_info.get("model_uri", "unknown"), model_version=run_info.get("model_version"),
+        )
+        typer.echo(f"logged to MLflow ({tracking.tracking_uri()}), parent run {parent}")
+
+
+@app.command()
+def evaluate(
+    gold: Annotated[Path, typer.Option("--gold", help="JSONL with text, frames, stance, boilerplate.")],
+    model: Annotated[str | None, typer.Option(help="Model path or MLflow URI.")] = None,
+    out: Annotated[Path | None, typer.Option("--out", help="Write the metrics here as JSON.")] = None,
+) -> None:
+    """Per-label P/R/F1 and macro-F1 of a model on any gold file."""
+    import pandas as pd
+
+    from framescope import evaluate as ev
+    from framescope.files import write_json
+    from framescope.score import label_space
+
+    records, rejects = _read_jsonl_for_predict(gold)
+    if rejects:
+        raise UserError(f"{rejects[0]['source']}: {rejects[0]['reason']}")
+    table = pd.DataFrame(records)
+    missing = {"frames", "stance", "boilerplate"} - set(table.columns)
+    if missing:
+        raise UserError(f"gold {gold}: missing field(s) {sorted(missing)}")
+    loaded, uri = _load(model)
+    predictions = loaded.predict(table[["text"]])
+    metrics = ev.evaluate(predictions, table, label_space(loaded))
+    typer.echo(f"model {uri} on {gold} ({len(table)} sentences)")
+    typer.echo(ev.format_report(metrics))
+    if out:
+        write_json({"model": uri, "gold": str(gold), **metrics}, out)
+
+
+def main() -> None:
+    """Console entry point: maps user errors to one line and exit code 2."""
+    try:
+        app(standalone_mode=False)
+    except UserError as err:
+        typer.echo(f"framescope: error: {err}", err=True)
+        sys.exit(EXIT_USAGE)
+    except typer.Exit as done:
+        sys.exit(done.exit_code)
+    except Exception as err:
+        import click
+
+        if isinstance(err, click.exceptions.ClickException):
+            err.show()
+            sys.exit(EXIT_USAGE)
+        if isinstance(err, click.exceptions.Abort):
+            sys.exit(EXIT_INTERNAL)
+        raise
+    sys.exit(EXIT_OK)

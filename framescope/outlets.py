@@ -1,0 +1,83 @@
+"""Per-outlet figures on content sentences, with bootstrap intervals that resample articles."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from framescope import schema
+from framescope.classifiers.base import LabelSpace
+
+
+def _article_counts(sentences: pd.DataFrame, labels: LabelSpace) -> pd.DataFrame:
+    """One row per article: content sentences, sentences per frame, sentences per stance class."""
+    content = sentences[~sentences[schema.BOILERPLATE].astype(bool)]
+    counts = pd.DataFrame(
+        {
+            schema.ARTICLE_ID: content[schema.ARTICLE_ID].to_numpy(),
+            schema.OUTLET: content[schema.OUTLET].to_numpy(),
+            "n": 1,
+        }
+    )
+    for frame_id in labels.frame_ids:
+        counts[frame_id] = content[schema.FRAMES].map(lambda fs, f=frame_id: int(f in fs)).to_numpy()
+    for class_id in labels.stance_ids:
+        counts[class_id] = (content[schema.STANCE] == class_id).astype(int).to_numpy()
+    return counts.groupby([schema.OUTLET, schema.ARTICLE_ID], sort=True).sum().reset_index()
+
+
+def _figures(matrix: np.ndarray, polarity: np.ndarray) -> np.ndarray:
+    """Shares (frames then stance classes) and net stance from summed article rows (..., 1+k)."""
+    n = np.maximum(matrix[..., :1], 1)
+    shares = matrix[..., 1:] / n
+    n_stance = len(polarity)
+    net = (shares[..., -n_stance:] * polarity).sum(axis=-1, keepdims=True)
+    return np.concatenate([shares, net], axis=-1)
+
+
+def outlet_figures(
+    sentences: pd.DataFrame,
+    labels: LabelSpace,
+    samples: int = 1000,
+    confidence: float = 0.95,
+    seed: int = 13,
+) -> pd.DataFrame:
+    """Frame shares, stance shares and net stance per outlet, each with a bootstrap interval.
+
+    Boilerplate sentences never count. The interval resamples whole articles, because
+    sentences of one article are not independent.
+    """
+    counts = _article_counts(sentences, labels)
+    names = metric_names(labels)
+    value_columns = ["n", *labels.frame_ids, *labels.stance_ids]
+    polarity = np.asarray(labels.stance_polarity, dtype=float)
+    rng = np.random.default_rng(seed)
+    low_q, high_q = (1 - confidence) / 2, 1 - (1 - confidence) / 2
+    rows = []
+    all_articles = sentences.groupby(schema.OUTLET)[schema.ARTICLE_ID].nunique()
+    for outlet, group in counts.groupby(schema.OUTLET, sort=True):
+        matrix = group[value_columns].to_numpy(dtype=float)
+        point = _figures(matrix.sum(axis=0), polarity)
+        draws = rng.integers(0, len(matrix), size=(samples, len(matrix)))
+        boot = _figures(matrix[draws].sum(axis=1), polarity)
+        low, high = np.quantile(boot, [low_q, high_q], axis=0)
+        row: dict[str, object] = {
+            schema.OUTLET: outlet,
+            schema.N_ARTICLES: int(all_articles.get(outlet, len(matrix))),
+            schema.N_SENTENCES: int(matrix[:, 0].sum()),
+        }
+        for i, name in enumerate(names):
+            row[name] = float(point[i])
+            row[f"{name}.{schema.CI_LOW}"] = float(low[i])
+            row[f"{name}.{schema.CI_HIGH}"] = float(high[i])
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def metric_names(labels: LabelSpace) -> list[str]:
+    """The per-outlet figure names, without interval suffixes."""
+    return (
+        [schema.frame_share(f) for f in labels.frame_ids]
+        + [schema.stance_share(c) for c in labels.stance_ids]
+        + [schema.NET_STANCE]
+    )

@@ -1,0 +1,185 @@
+"""Every MLflow call framescope makes lives here.
+
+The tracking URI comes from MLFLOW_TRACKING_URI, defaulting to the embedded SQLite store
+`mlflow.db` in the working directory.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import tempfile
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from framescope.classifiers.pyfunc import ARTIFACT, Bundle, FramescopeModel, predict_frame, write_bundle
+
+_MODEL_PACKAGES = ("mlflow", "scikit-learn", "scipy", "pandas", "numpy", "joblib", "blingfire", "pyyaml")
+
+
+class TrackingError(RuntimeError):
+    """The tracking server or store could not be reached or written."""
+
+
+def tracking_uri() -> str:
+    return os.environ.get("MLFLOW_TRACKING_URI") or f"sqlite:///{Path.cwd() / 'mlflow.db'}"
+
+
+def _mlflow() -> Any:
+    import mlflow
+
+    mlflow.set_tracking_uri(tracking_uri())
+    return mlflow
+
+
+def git_commit() -> str:
+    try:
+        out = subprocess.run(
+            ["git", "rev-parse", "HEAD"], capture_output=True, text=True, timeout=10, check=True
+        )
+        return out.stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return "unknown"
+
+
+def _flatten(prefix: str, value: Any, out: dict[str, Any]) -> dict[str, Any]:
+    if isinstance(value, Mapping):
+        for key, inner in value.items():
+            _flatten(f"{prefix}.{key}" if prefix else str(key), inner, out)
+    else:
+        out[prefix] = value
+    return out
+
+
+@contextmanager
+def run(
+    experiment: str,
+    stage: str,
+    params: Mapping[str, Any] | None = None,
+    run_name: str | None = None,
+    tags: Mapping[str, str] | None = None,
+    nested: bool = False,
+) -> Iterator[Any]:
+    """An MLflow run tagged with the git commit, the stage and its params."""
+    mlflow = _mlflow()
+    if not nested:
+        mlflow.set_experiment(experiment)
+    with mlflow.start_run(run_name=run_name or stage, nested=nested) as active:
+        mlflow.set_tags({"git_commit": git_commit(), "stage": stage, **(tags or {})})
+        if params:
+            mlflow.log_params(_flatten("", params, {}))
+        yield active
+
+
+def log_metrics(metrics: Mapping[str, float]) -> None:
+    clean = {k.replace("@", "_at_"): float(v) for k, v in metrics.items() if v is not None}
+    _mlflow().log_metrics(clean)
+
+
+def log_artifact(path: str | Path, artifact_path: str | None = None) -> None:
+    _mlflow().log_artifact(str(path), artifact_path)
+
+
+def log_table(table: pd.DataFrame, artifact_file: str) -> None:
+    _mlflow().log_table(data=table, artifact_file=artifact_file)
+
+
+def _model_kwargs(bundle: Bundle, example_texts: list[str], workdir: Path) -> dict[str, Any]:
+    from mlflow.models import infer_signature
+
+    example = pd.DataFrame({"text": example_texts})
+    requirements = []
+    for package in _MODEL_PACKAGES:
+        try:
+            requirements.append(f"{package}=={metadata.version(package)}")
+        except metadata.PackageNotFoundError:
+            continue
+    return {
+        "python_model": FramescopeModel(),
+        "artifacts": {ARTIFACT: str(write_bundle(bundle, workdir / "bundle.joblib"))},
+        "signature": infer_signature(example, predict_frame(bundle, example_texts)),
+        "input_example": example,
+        "pip_requirements": requirements,
+        # The package travels with the model, so it loads where framescope is not installed.
+        "code_paths": [str(Path(__file__).parent)],
+    }
+
+
+def save_model(bundle: Bundle, path: str | Path, example_texts: list[str]) -> Path:
+    """Write the pyfunc to a local directory (a DVC output), replacing what was there."""
+    import shutil
+
+    mlflow = _mlflow()
+    path = Path(path)
+    if path.exists():
+        shutil.rmtree(path)
+    with tempfile.TemporaryDirectory() as tmp:
+        mlflow.pyfunc.save_model(str(path), **_model_kwargs(bundle, example_texts, Path(tmp)))
+    return path
+
+
+def log_model(bundle: Bundle, example_texts: list[str], registered_name: str, alias: str | None) -> dict[str, Any]:
+    """Log the pyfunc to the active run, register it and point `alias` at the new version."""
+    mlflow = _mlflow()
+    with tempfile.TemporaryDirectory() as tmp:
+        info = mlflow.pyfunc.log_model(
+            name="model", registered_model_name=registered_name,
+            **_model_kwargs(bundle, example_texts, Path(tmp)),
+        )
+    version = str(info.registered_model_version)
+    if alias:
+        mlflow.MlflowClient().set_registered_model_alias(registered_name, alias, version)
+    return {"model_uri": info.model_uri, "registered_model": registered_name, "version": version}
+
+
+def load_model(uri: str) -> Any:
+    """Load a pyfunc from a local path or an MLflow URI (models:/name@alias, runs:/...)."""
+    mlflow = _mlflow()
+    return mlflow.pyfunc.load_model(uri)
+
+
+def model_version(uri: str) -> str | None:
+    """The registry version behind a models:/name@alias or models:/name/N URI, if any."""
+    if not uri.startswith("models:/"):
+        return None
+    mlflow = _mlflow()
+    name, _, ref = uri.removeprefix("models:/").partition("@")
+    client = mlflow.MlflowClient()
+    if ref:
+        return str(client.get_model_version_by_alias(name, ref).version)
+    return name.rpartition("/")[2] or None
+
+
+def log_outlet_comparison(
+    table: pd.DataFrame,
+    metric_names: list[str],
+    experiment: str,
+    corpus: str,
+    model_uri: str,
+    model_version: str | None,
+    params: Mapping[str, Any] | None = None,
+) -> str:
+    """A parent run for the batch and one child run per outlet, named after the outlet.
+
+    Child runs carry the same metric names, so MLflow's run comparison lines outlets up side
+    by side. Returns the parent run id.
+    """
+    mlflow = _mlflow()
+    tags = {"corpus": corpus, "model_uri": model_uri, "model_version": model_version or "unregistered"}
+    with run(experiment, "outlets", params, run_name=f"outlets: {corpus}", tags=tags) as parent:
+        log_table(table, "outlets.json")
+        for row in table.to_dict("records"):
+            with mlflow.start_run(run_name=str(row["outlet"]), nested=True):
+                mlflow.set_tags({**tags, "stage": "outlets", "outlet": str(row["outlet"])})
+                mlflow.log_params({"n_articles": row["n_articles"], "n_sentences": row["n_sentences"]})
+                metrics = {"n_articles": row["n_articles"], "n_sentences": row["n_sentences"]}
+                for name in metric_names:
+                    for suffix in ("", ".ci_low", ".ci_high"):
+                        metrics[name + suffix] = row[name + suffix]
+                log_metrics(metrics)
+        return str(parent.info.run_id)

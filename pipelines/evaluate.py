@@ -1,0 +1,30 @@
+"""Stage `evaluate`: the champion on the test split -> metrics, plot data, MLflow."""
+
+import json
+
+import pandas as pd
+
+from framescope import evaluate as ev
+from framescope import schema, tracking
+from framescope.files import write_csv, write_json
+from framescope.score import label_space
+from pipelines._args import parse
+
+params, args = parse(__doc__, "labelled", "model", "registry", "metrics", "report", "plots")
+test = pd.read_parquet(args.labelled).query(f"{schema.SPLIT} == 'test'").reset_index(drop=True)
+model = tracking.load_model(args.model)
+predictions = model.predict(test[[schema.TEXT]])
+metrics = ev.evaluate(predictions, test, label_space(model))
+write_json(ev.headline(metrics), args.metrics)
+write_json(metrics, args.report)
+write_csv(ev.confusion_rows(test, predictions), f"{args.plots}/stance_confusion.csv")
+write_csv(
+    pd.DataFrame([{"frame": f, "f1": m["f1"]} for f, m in metrics["frames"].items() if isinstance(m, dict)]),
+    f"{args.plots}/frame_f1.csv",
+)
+registry = json.loads(open(args.registry).read())
+with tracking.run(params.tracking.experiment, "evaluate", run_name="evaluate test split",
+                  tags={"model_uri": registry["model_uri"], "model_version": registry["version"]}):
+    tracking.log_metrics(ev.headline(metrics))
+    tracking.log_artifact(args.report)
+print(ev.format_report(metrics))
