@@ -31,19 +31,27 @@ def _fail(message: str) -> None:
 
 def default_model() -> str:
     """The champion of the latest `dvc repro` here, else the registry's champion alias."""
-    return str(DEFAULT_MODEL_PATH) if (DEFAULT_MODEL_PATH / "MLmodel").exists() else DEFAULT_MODEL_URI
+    return (
+        str(DEFAULT_MODEL_PATH) if (DEFAULT_MODEL_PATH / "MLmodel").exists() else DEFAULT_MODEL_URI
+    )
 
 
 def _load(model: str | None) -> tuple[Any, str]:
     from framescope import tracking
 
     uri = model or default_model()
-    if "://" not in uri and not uri.startswith(("models:", "runs:")) and not Path(uri, "MLmodel").exists():
+    if (
+        "://" not in uri
+        and not uri.startswith(("models:", "runs:"))
+        and not Path(uri, "MLmodel").exists()
+    ):
         raise UserError(f"model {uri}: not a framescope model directory (no MLmodel file)")
     try:
         return tracking.load_model(uri), uri
     except Exception as err:  # MLflow raises many types for a bad URI or store
-        raise UserError(f"model {uri}: cannot be loaded ({err.__class__.__name__}: {str(err)[:200]})") from None
+        raise UserError(
+            f"model {uri}: cannot be loaded ({err.__class__.__name__}: {str(err)[:200]})"
+        ) from None
 
 
 def _prediction_record(row: dict[str, Any], labels: Any) -> dict[str, Any]:
@@ -52,9 +60,13 @@ def _prediction_record(row: dict[str, Any], labels: Any) -> dict[str, Any]:
 
     return {
         schema.FRAMES: list(row[schema.FRAMES]),
-        schema.FRAME_SCORES: {f: round(float(row[frame_score_column(f)]), 6) for f in labels.frame_ids},
+        schema.FRAME_SCORES: {
+            f: round(float(row[frame_score_column(f)]), 6) for f in labels.frame_ids
+        },
         schema.STANCE: row[schema.STANCE],
-        schema.STANCE_SCORES: {c: round(float(row[stance_score_column(c)]), 6) for c in labels.stance_ids},
+        schema.STANCE_SCORES: {
+            c: round(float(row[stance_score_column(c)]), 6) for c in labels.stance_ids
+        },
         schema.BOILERPLATE: bool(row[schema.BOILERPLATE]),
         schema.BOILERPLATE_SCORE: round(float(row[schema.BOILERPLATE_SCORE]), 6),
     }
@@ -86,7 +98,9 @@ def _read_jsonl_for_predict(path: Path) -> tuple[list[dict[str, Any] | None], li
 
 @app.command()
 def predict(
-    input: Annotated[Path, typer.Option("--input", help="JSONL with `text` and optional `id`, `outlet`.")],
+    input: Annotated[
+        Path, typer.Option("--input", help="JSONL with `text` and optional `id`, `outlet`.")
+    ],
     output: Annotated[Path, typer.Option("--output", help="JSONL, one line per input line.")],
     model: Annotated[str | None, typer.Option(help="Model path or MLflow URI.")] = None,
 ) -> None:
@@ -101,7 +115,9 @@ def predict(
     labels = label_space(loaded)
     good = [r for r in records if r is not None]
     predictions = (
-        loaded.predict(pd.DataFrame({"text": [r["text"] for r in good]})).to_dict("records") if good else []
+        loaded.predict(pd.DataFrame({"text": [r["text"] for r in good]})).to_dict("records")
+        if good
+        else []
     )
     out: list[dict[str, Any]] = []
     answers = iter(predictions)
@@ -111,24 +127,35 @@ def predict(
             reject = next(bad)
             out.append({"id": None, "line": number, "error": reject["reason"]})
             continue
-        out.append({**record, "id": record.get("id", number), **_prediction_record(next(answers), labels)})
+        out.append(
+            {**record, "id": record.get("id", number), **_prediction_record(next(answers), labels)}
+        )
     write_jsonl(out, output)
     if rejects:
         write_jsonl(rejects, output.with_suffix(".rejects.jsonl"))
-    typer.echo(f"sentences read {len(records)}, predicted {len(good)}, rejected {len(rejects)}", err=True)
+    typer.echo(
+        f"sentences read {len(records)}, predicted {len(good)}, rejected {len(rejects)}", err=True
+    )
     if rejects:
         first = rejects[0]
-        typer.echo(f"framescope: {first['source']}: {first['reason']} (and {len(rejects) - 1} more)", err=True)
+        typer.echo(
+            f"framescope: {first['source']}: {first['reason']} (and {len(rejects) - 1} more)",
+            err=True,
+        )
         raise typer.Exit(EXIT_REJECTS)
 
 
 @app.command()
 def score(
-    inputs: Annotated[list[str], typer.Argument(help="Files or folders of articles, any ingest format.")],
+    inputs: Annotated[
+        list[str], typer.Argument(help="Files or folders of articles, any ingest format.")
+    ],
     out: Annotated[Path, typer.Option("--out", help="Output directory.")],
     model: Annotated[str | None, typer.Option(help="Model path or MLflow URI.")] = None,
     outlet: Annotated[str | None, typer.Option(help="Outlet for records that name none.")] = None,
-    glob: Annotated[str, typer.Option(help="Only files matching this pattern inside folders.")] = "*",
+    glob: Annotated[
+        str, typer.Option(help="Only files matching this pattern inside folders.")
+    ] = "*",
     seed: Annotated[int, typer.Option(help="Seed for the bootstrap intervals.")] = 13,
 ) -> None:
     """Score articles into DIR: sentences, articles, outlet figures and rejects."""
@@ -138,9 +165,18 @@ def score(
     from framescope.score import score_paths
 
     loaded, uri = _load(model)
-    summary = score_paths(inputs, out, loaded, ReadOptions(default_outlet=outlet, glob=glob), seed=seed)
-    write_json({"model_uri": uri, "model_version": _version(tracking, uri), "inputs": inputs,
-                "summary": summary.__dict__}, out / "run.json")
+    summary = score_paths(
+        inputs, out, loaded, ReadOptions(default_outlet=outlet, glob=glob), seed=seed
+    )
+    write_json(
+        {
+            "model_uri": uri,
+            "model_version": _version(tracking, uri),
+            "inputs": inputs,
+            "summary": summary.__dict__,
+        },
+        out / "run.json",
+    )
     typer.echo(summary.line())
     if summary.rejected:
         raise typer.Exit(EXIT_REJECTS)
@@ -167,29 +203,45 @@ def outlets(
     from framescope.score import read_scored
 
     if not (directory / "sentences.parquet").exists() or not (directory / "labels.json").exists():
-        raise UserError(f"{directory}: not a framescope score output (no sentences.parquet/labels.json)")
+        raise UserError(
+            f"{directory}: not a framescope score output (no sentences.parquet/labels.json)"
+        )
     sentences, labels = read_scored(directory)
     table = outlet_figures(sentences, labels, samples=samples, seed=seed)
     write_csv(table, directory / "outlets.csv")
     write_json(table.to_dict("records"), directory / "outlets.json")
     names = metric_names(labels)
-    typer.echo(table[["outlet", "n_articles", "n_sentences", *names]].round(3).to_string(index=False))
+    typer.echo(
+        table[["outlet", "n_articles", "n_sentences", *names]].round(3).to_string(index=False)
+    )
     if not no_mlflow:
         from framescope import tracking
 
-        run_info = json.loads((directory / "run.json").read_text()) if (directory / "run.json").exists() else {}
+        run_info = (
+            json.loads((directory / "run.json").read_text())
+            if (directory / "run.json").exists()
+            else {}
+        )
         parent = tracking.log_outlet_comparison(
-            table, names, experiment, corpus=directory.name,
-            model_uri=run_info.get("model_uri", "unknown"), model_version=run_info.get("model_version"),
+            table,
+            names,
+            experiment,
+            corpus=directory.name,
+            model_uri=run_info.get("model_uri", "unknown"),
+            model_version=run_info.get("model_version"),
         )
         typer.echo(f"logged to MLflow ({tracking.tracking_uri()}), parent run {parent}")
 
 
 @app.command()
 def evaluate(
-    gold: Annotated[Path, typer.Option("--gold", help="JSONL with text, frames, stance, boilerplate.")],
+    gold: Annotated[
+        Path, typer.Option("--gold", help="JSONL with text, frames, stance, boilerplate.")
+    ],
     model: Annotated[str | None, typer.Option(help="Model path or MLflow URI.")] = None,
-    out: Annotated[Path | None, typer.Option("--out", help="Write the metrics here as JSON.")] = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Write the metrics here as JSON.")
+    ] = None,
 ) -> None:
     """Per-label P/R/F1 and macro-F1 of a model on any gold file."""
     import pandas as pd

@@ -16,7 +16,7 @@ _ID = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
 class CodebookError(ValueError):
-    """The codebook file is missing, unparseable or violates the schema; the message names the key."""
+    """The codebook is missing, unparseable or breaks the schema; the message names the key."""
 
 
 def _req(node: dict[str, Any], key: str, where: str, kind: type | tuple[type, ...] = str) -> Any:
@@ -123,9 +123,13 @@ class Codebook:
         """Raise CodebookError if a label is not in the codebook."""
         unknown = [f for f in frames if f not in self.frame_ids]
         if unknown:
-            raise CodebookError(f"{where}: unknown frame(s) {unknown}; allowed {list(self.frame_ids)}")
+            raise CodebookError(
+                f"{where}: unknown frame(s) {unknown}; allowed {list(self.frame_ids)}"
+            )
         if stance not in self.stance_ids:
-            raise CodebookError(f"{where}: unknown stance {stance!r}; allowed {list(self.stance_ids)}")
+            raise CodebookError(
+                f"{where}: unknown stance {stance!r}; allowed {list(self.stance_ids)}"
+            )
 
 
 def _polarity(node: dict[str, Any], where: str) -> int:
@@ -179,7 +183,9 @@ def parse_codebook(raw: Any) -> Codebook:
         boilerplate_definition=_req(boilerplate, "definition", "boilerplate").strip(),
         boilerplate_types=tuple(
             BoilerplateType(
-                id=_check_id(_req(t, "id", f"boilerplate.types[{i}]"), f"boilerplate.types[{i}].id"),
+                id=_check_id(
+                    _req(t, "id", f"boilerplate.types[{i}]"), f"boilerplate.types[{i}].id"
+                ),
                 description=_req(t, "description", f"boilerplate.types[{i}]").strip(),
                 include_cues=_strings(t, "include_cues", f"boilerplate.types[{i}]"),
                 examples=_strings(t, "examples", f"boilerplate.types[{i}]"),

@@ -73,7 +73,9 @@ class TrainConfig:
 
     def __post_init__(self) -> None:
         _check(self.family in FAMILIES, "train.family", f"{self.family!r} not in {list(FAMILIES)}")
-        _check(0 < self.threshold_grid_step < 0.5, "train.threshold_grid_step", "must be in (0, 0.5)")
+        _check(
+            0 < self.threshold_grid_step < 0.5, "train.threshold_grid_step", "must be in (0, 0.5)"
+        )
 
 
 @dataclass(frozen=True)
@@ -127,7 +129,11 @@ def _build(cls: type[T], raw: Any, where: str) -> T:
     hints = get_type_hints(cls)
     known = {f.name for f in fields(cls)}  # type: ignore[arg-type]
     unknown = sorted(set(raw) - known)
-    _check(not unknown, f"{where}.{unknown[0]}" if unknown else where, f"unknown key; allowed {sorted(known)}")
+    _check(
+        not unknown,
+        f"{where}.{unknown[0]}" if unknown else where,
+        f"unknown key; allowed {sorted(known)}",
+    )
     kwargs: dict[str, Any] = {}
     for name, value in raw.items():
         key = f"{where}.{name}" if where else name
@@ -141,8 +147,11 @@ def _build(cls: type[T], raw: Any, where: str) -> T:
             kwargs[name] = tuple(value)
         else:
             base = hint if isinstance(hint, type) else object
-            _check(isinstance(value, base) and not (base is int and isinstance(value, bool)), key,
-                   f"expected {getattr(base, '__name__', base)}, got {type(value).__name__}")
+            _check(
+                isinstance(value, base) and not (base is int and isinstance(value, bool)),
+                key,
+                f"expected {getattr(base, '__name__', base)}, got {type(value).__name__}",
+            )
             kwargs[name] = value
     return cls(**kwargs)
 

@@ -292,7 +292,10 @@ def collect_articles(
             continue
         if item[schema.ARTICLE_ID] in ids:
             rejects.append(
-                Reject(item[schema.SOURCE], f"article id {item[schema.ARTICLE_ID]!r} already used with other text")
+                Reject(
+                    item[schema.SOURCE],
+                    f"article id {item[schema.ARTICLE_ID]!r} already used with other text",
+                )
             )
             continue
         seen[key] = ids[item[schema.ARTICLE_ID]] = item[schema.ARTICLE_ID]

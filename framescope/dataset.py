@@ -36,7 +36,9 @@ def load_gold(path: str | Path, codebook: Codebook) -> pd.DataFrame:
         for key in (schema.TEXT, schema.FRAMES, schema.STANCE, schema.BOILERPLATE):
             if key not in row:
                 raise GoldError(f"{where}: missing key {key!r}")
-        if not isinstance(row[schema.FRAMES], list) or not isinstance(row[schema.BOILERPLATE], bool):
+        if not isinstance(row[schema.FRAMES], list) or not isinstance(
+            row[schema.BOILERPLATE], bool
+        ):
             raise GoldError(f"{where}: frames must be a list and boilerplate a boolean")
         try:
             codebook.check_labels(row[schema.FRAMES], row[schema.STANCE], where)
@@ -48,12 +50,18 @@ def load_gold(path: str | Path, codebook: Codebook) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def label_arrays(table: pd.DataFrame, labels: LabelSpace) -> tuple[np.ndarray, list[str], np.ndarray]:
+def label_arrays(
+    table: pd.DataFrame, labels: LabelSpace
+) -> tuple[np.ndarray, list[str], np.ndarray]:
     """(frames as an n x n_frames 0/1 matrix, stance list, boilerplate 0/1 vector)."""
     frames = np.array(
         [[int(f in row) for f in labels.frame_ids] for row in table[schema.FRAMES]], dtype=int
     ).reshape(len(table), len(labels.frame_ids))
-    return frames, table[schema.STANCE].astype(str).tolist(), table[schema.BOILERPLATE].astype(int).to_numpy()
+    return (
+        frames,
+        table[schema.STANCE].astype(str).tolist(),
+        table[schema.BOILERPLATE].astype(int).to_numpy(),
+    )
 
 
 def join_gold(sentences: pd.DataFrame, gold: pd.DataFrame) -> pd.DataFrame:
@@ -63,11 +71,14 @@ def join_gold(sentences: pd.DataFrame, gold: pd.DataFrame) -> pd.DataFrame:
     missing = joined[joined["_merge"] == "left_only"]
     if len(missing):
         raise GoldError(
-            f"{len(missing)} sentences have no gold label, e.g. {missing[schema.SENTENCE_ID].iloc[0]}"
+            f"{len(missing)} sentences have no gold label, "
+            f"e.g. {missing[schema.SENTENCE_ID].iloc[0]}"
         )
     orphans = set(gold[schema.SENTENCE_ID]) - set(sentences[schema.SENTENCE_ID])
     if orphans:
-        raise GoldError(f"{len(orphans)} gold sentence ids are not in the corpus, e.g. {sorted(orphans)[0]}")
+        raise GoldError(
+            f"{len(orphans)} gold sentence ids are not in the corpus, e.g. {sorted(orphans)[0]}"
+        )
     return joined.drop(columns="_merge")
 
 
@@ -86,5 +97,7 @@ def split_articles(
         n_test = max(1, round(n * test_fraction)) if n >= 3 else 0
         n_dev = max(1, round(n * dev_fraction)) if n >= 3 else 0
         for i, article_id in enumerate(ids):
-            assignment[article_id] = "test" if i < n_test else "dev" if i < n_test + n_dev else "train"
+            assignment[article_id] = (
+                "test" if i < n_test else "dev" if i < n_test + n_dev else "train"
+            )
     return table[schema.ARTICLE_ID].map(assignment).rename(schema.SPLIT)

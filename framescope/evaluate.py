@@ -39,7 +39,12 @@ def evaluate(predictions: pd.DataFrame, gold: pd.DataFrame, labels: LabelSpace) 
         truth, guess, labels=list(labels.stance_ids), zero_division=0
     )
     stance = {
-        c: {"precision": float(p[i]), "recall": float(r[i]), "f1": float(f[i]), "support": int(s[i])}
+        c: {
+            "precision": float(p[i]),
+            "recall": float(r[i]),
+            "f1": float(f[i]),
+            "support": int(s[i]),
+        }
         for i, c in enumerate(labels.stance_ids)
     }
     return {
@@ -57,7 +62,9 @@ def evaluate(predictions: pd.DataFrame, gold: pd.DataFrame, labels: LabelSpace) 
                 "labels": list(labels.stance_ids),
                 "matrix": confusion_matrix(truth, guess, labels=list(labels.stance_ids)).tolist(),
             },
-            "boilerplate": confusion_matrix(gold_boilerplate, predicted_boilerplate, labels=[0, 1]).tolist(),
+            "boilerplate": confusion_matrix(
+                gold_boilerplate, predicted_boilerplate, labels=[0, 1]
+            ).tolist(),
         },
     }
 
@@ -98,9 +105,12 @@ def format_report(metrics: dict[str, Any]) -> str:
         for label, m in metrics[key].items():
             if isinstance(m, dict):
                 lines.append(
-                    f"{key + '.' + label:<28}{m['precision']:>7.3f}{m['recall']:>7.3f}{m['f1']:>7.3f}{m['support']:>7}"
+                    f"{key + '.' + label:<28}{m['precision']:>7.3f}{m['recall']:>7.3f}"
+                    f"{m['f1']:>7.3f}{m['support']:>7}"
                 )
         lines.append(f"{key + '.macro_f1':<28}{'':>14}{metrics[key]['macro_f1']:>7.3f}")
     b = metrics["boilerplate"]
-    lines.append(f"{'boilerplate':<28}{b['precision']:>7.3f}{b['recall']:>7.3f}{b['f1']:>7.3f}{b['support']:>7}")
+    lines.append(
+        f"{'boilerplate':<28}{b['precision']:>7.3f}{b['recall']:>7.3f}{b['f1']:>7.3f}{b['support']:>7}"
+    )
     return "\n".join(lines)

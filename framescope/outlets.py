@@ -20,7 +20,9 @@ def _article_counts(sentences: pd.DataFrame, labels: LabelSpace) -> pd.DataFrame
         }
     )
     for frame_id in labels.frame_ids:
-        counts[frame_id] = content[schema.FRAMES].map(lambda fs, f=frame_id: int(f in fs)).to_numpy()
+        counts[frame_id] = (
+            content[schema.FRAMES].map(lambda fs, f=frame_id: int(f in fs)).to_numpy()
+        )
     for class_id in labels.stance_ids:
         counts[class_id] = (content[schema.STANCE] == class_id).astype(int).to_numpy()
     return counts.groupby([schema.OUTLET, schema.ARTICLE_ID], sort=True).sum().reset_index()

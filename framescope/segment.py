@@ -27,12 +27,66 @@ _MANY_NEWLINES = re.compile(r"\n{3,}")
 _TERMINAL = tuple(".!?:;\"'”’»)…")
 # Titles are always followed by a name: never a sentence end.
 _TITLES = frozenset(
-    "gen lt col maj capt sgt adm cmdr brig rep sen gov pres mr mrs ms dr prof st rev".split()
+    [
+        "gen",
+        "lt",
+        "col",
+        "maj",
+        "capt",
+        "sgt",
+        "adm",
+        "cmdr",
+        "brig",
+        "rep",
+        "sen",
+        "gov",
+        "pres",
+        "mr",
+        "mrs",
+        "ms",
+        "dr",
+        "prof",
+        "st",
+        "rev",
+    ]
 )
 # Other abbreviations end a sentence only when a capitalised word follows.
 _ABBREVIATIONS = frozenset(
-    "sq cu approx no nos vol fig jan feb mar apr jun jul aug sep sept oct nov dec "
-    "dept govt est vs etc inc ltd co corp jr sr km mln bln".split()
+    [
+        "sq",
+        "cu",
+        "approx",
+        "no",
+        "nos",
+        "vol",
+        "fig",
+        "jan",
+        "feb",
+        "mar",
+        "apr",
+        "jun",
+        "jul",
+        "aug",
+        "sep",
+        "sept",
+        "oct",
+        "nov",
+        "dec",
+        "dept",
+        "govt",
+        "est",
+        "vs",
+        "etc",
+        "inc",
+        "ltd",
+        "co",
+        "corp",
+        "jr",
+        "sr",
+        "km",
+        "mln",
+        "bln",
+    ]
 )
 _ENDS_WITH_ABBREV = re.compile(r"(?:^|[\s(])([A-Za-z]{1,6})\.$")
 _INITIALS = re.compile(r"(?:^|\s)(?:[A-Z]\.){1,3}$")  # "U.S." or "J." at the end of a piece

@@ -17,9 +17,24 @@ from typing import Any
 
 import pandas as pd
 
-from framescope.classifiers.pyfunc import ARTIFACT, Bundle, FramescopeModel, predict_frame, write_bundle
+from framescope.classifiers.pyfunc import (
+    ARTIFACT,
+    Bundle,
+    FramescopeModel,
+    predict_frame,
+    write_bundle,
+)
 
-_MODEL_PACKAGES = ("mlflow", "scikit-learn", "scipy", "pandas", "numpy", "joblib", "blingfire", "pyyaml")
+_MODEL_PACKAGES = (
+    "mlflow",
+    "scikit-learn",
+    "scipy",
+    "pandas",
+    "numpy",
+    "joblib",
+    "blingfire",
+    "pyyaml",
+)
 
 
 class TrackingError(RuntimeError):
@@ -123,12 +138,15 @@ def save_model(bundle: Bundle, path: str | Path, example_texts: list[str]) -> Pa
     return path
 
 
-def log_model(bundle: Bundle, example_texts: list[str], registered_name: str, alias: str | None) -> dict[str, Any]:
+def log_model(
+    bundle: Bundle, example_texts: list[str], registered_name: str, alias: str | None
+) -> dict[str, Any]:
     """Log the pyfunc to the active run, register it and point `alias` at the new version."""
     mlflow = _mlflow()
     with tempfile.TemporaryDirectory() as tmp:
         info = mlflow.pyfunc.log_model(
-            name="model", registered_model_name=registered_name,
+            name="model",
+            registered_model_name=registered_name,
             **_model_kwargs(bundle, example_texts, Path(tmp)),
         )
     version = str(info.registered_model_version)
@@ -170,13 +188,19 @@ def log_outlet_comparison(
     by side. Returns the parent run id.
     """
     mlflow = _mlflow()
-    tags = {"corpus": corpus, "model_uri": model_uri, "model_version": model_version or "unregistered"}
+    tags = {
+        "corpus": corpus,
+        "model_uri": model_uri,
+        "model_version": model_version or "unregistered",
+    }
     with run(experiment, "outlets", params, run_name=f"outlets: {corpus}", tags=tags) as parent:
         log_table(table, "outlets.json")
         for row in table.to_dict("records"):
             with mlflow.start_run(run_name=str(row["outlet"]), nested=True):
                 mlflow.set_tags({**tags, "stage": "outlets", "outlet": str(row["outlet"])})
-                mlflow.log_params({"n_articles": row["n_articles"], "n_sentences": row["n_sentences"]})
+                mlflow.log_params(
+                    {"n_articles": row["n_articles"], "n_sentences": row["n_sentences"]}
+                )
                 metrics = {"n_articles": row["n_articles"], "n_sentences": row["n_sentences"]}
                 for name in metric_names:
                     for suffix in ("", ".ci_low", ".ci_high"):

@@ -12,8 +12,12 @@ from framescope.dataset import label_arrays
 
 
 def train(
-    family: str, train_set: pd.DataFrame, dev_set: pd.DataFrame, labels: LabelSpace,
-    config: TrainConfig, seed: int,
+    family: str,
+    train_set: pd.DataFrame,
+    dev_set: pd.DataFrame,
+    labels: LabelSpace,
+    config: TrainConfig,
+    seed: int,
 ) -> Bundle:
     texts = train_set[schema.TEXT].tolist()
     frames, stance, boilerplate = label_arrays(train_set, labels)

@@ -1,6 +1,7 @@
 """Stage `evaluate`: the champion on the test split -> metrics, plot data, MLflow."""
 
 import json
+from pathlib import Path
 
 import pandas as pd
 
@@ -19,12 +20,18 @@ write_json(ev.headline(metrics), args.metrics)
 write_json(metrics, args.report)
 write_csv(ev.confusion_rows(test, predictions), f"{args.plots}/stance_confusion.csv")
 write_csv(
-    pd.DataFrame([{"frame": f, "f1": m["f1"]} for f, m in metrics["frames"].items() if isinstance(m, dict)]),
+    pd.DataFrame(
+        [{"frame": f, "f1": m["f1"]} for f, m in metrics["frames"].items() if isinstance(m, dict)]
+    ),
     f"{args.plots}/frame_f1.csv",
 )
-registry = json.loads(open(args.registry).read())
-with tracking.run(params.tracking.experiment, "evaluate", run_name="evaluate test split",
-                  tags={"model_uri": registry["model_uri"], "model_version": registry["version"]}):
+registry = json.loads(Path(args.registry).read_text())
+with tracking.run(
+    params.tracking.experiment,
+    "evaluate",
+    run_name="evaluate test split",
+    tags={"model_uri": registry["model_uri"], "model_version": registry["version"]},
+):
     tracking.log_metrics(ev.headline(metrics))
     tracking.log_artifact(args.report)
 print(ev.format_report(metrics))

@@ -17,8 +17,12 @@ write_csv(table, args.csv)
 write_json(table.to_dict("records"), args.json)
 run_info = json.loads(Path(args.scored, "run.json").read_text())
 tracking.log_outlet_comparison(
-    table, metric_names(labels), params.tracking.experiment, corpus=Path(args.scored).name,
-    model_uri=run_info["model_uri"], model_version=run_info["model_version"],
+    table,
+    metric_names(labels),
+    params.tracking.experiment,
+    corpus=Path(args.scored).name,
+    model_uri=run_info["model_uri"],
+    model_version=run_info["model_version"],
     params={"outlets": params.section("outlets"), "seed": params.seed},
 )
 print(f"outlets: {len(table)} outlets")

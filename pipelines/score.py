@@ -1,6 +1,7 @@
 """Stage `score`: the demo corpus through the champion -> data/scored/."""
 
 import json
+from pathlib import Path
 
 from framescope import tracking
 from framescope.corpus import ReadOptions
@@ -9,13 +10,24 @@ from framescope.score import score_paths
 from pipelines._args import parse
 
 params, args = parse(__doc__, "model", "registry", "out")
-registry = json.loads(open(args.registry).read())
+registry = json.loads(Path(args.registry).read_text())
 summary = score_paths(
-    list(params.ingest.inputs), args.out, tracking.load_model(args.model),
-    ReadOptions(glob=params.ingest.glob), params.outlets.bootstrap_samples,
-    params.outlets.confidence, params.seed,
+    list(params.ingest.inputs),
+    args.out,
+    tracking.load_model(args.model),
+    ReadOptions(glob=params.ingest.glob),
+    params.outlets.bootstrap_samples,
+    params.outlets.confidence,
+    params.seed,
 )
 model_uri = f"models:/{registry['registered_model']}/{registry['version']}"
-write_json({"model_uri": model_uri, "model_version": registry["version"],
-            "inputs": list(params.ingest.inputs), "summary": summary.__dict__}, f"{args.out}/run.json")
+write_json(
+    {
+        "model_uri": model_uri,
+        "model_version": registry["version"],
+        "inputs": list(params.ingest.inputs),
+        "summary": summary.__dict__,
+    },
+    f"{args.out}/run.json",
+)
 print("score:", summary.line())

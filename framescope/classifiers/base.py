@@ -22,7 +22,10 @@ class LabelSpace:
     @classmethod
     def from_codebook(cls, codebook: Codebook) -> LabelSpace:
         return cls(
-            codebook.frame_ids, codebook.stance_ids, codebook.stance_default, codebook.stance_polarity
+            codebook.frame_ids,
+            codebook.stance_ids,
+            codebook.stance_default,
+            codebook.stance_polarity,
         )
 
     def as_dict(self) -> dict[str, Any]:
@@ -36,7 +39,9 @@ class LabelSpace:
     @classmethod
     def from_dict(cls, raw: dict[str, Any]) -> LabelSpace:
         return cls(
-            tuple(raw["frame_ids"]), tuple(raw["stance_ids"]), raw["stance_default"],
+            tuple(raw["frame_ids"]),
+            tuple(raw["stance_ids"]),
+            raw["stance_default"],
             tuple(raw["stance_polarity"]),
         )
 

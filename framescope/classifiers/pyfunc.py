@@ -56,7 +56,9 @@ def decide(bundle: Bundle, scores: Scores) -> pd.DataFrame:
     stance = np.asarray(labels.stance_ids, dtype=object)[scores.stance.argmax(axis=1)]
     stance[is_boilerplate] = labels.stance_default  # ... and no stance
     columns: dict[str, Any] = {
-        schema.FRAMES: [[f for f, on in zip(labels.frame_ids, row, strict=True) if on] for row in above]
+        schema.FRAMES: [
+            [f for f, on in zip(labels.frame_ids, row, strict=True) if on] for row in above
+        ]
     }
     for j, frame_id in enumerate(labels.frame_ids):
         columns[frame_score_column(frame_id)] = scores.frames[:, j].astype(float)

@@ -31,14 +31,18 @@ class TfidfHeads:
     def scores(self, texts: list[str]) -> Scores:
         x = self._features(texts)
         n = len(texts)
-        frames = np.column_stack(
-            [_positive_proba(head, x, n) for head in self.frames]
-        ) if self.frames else np.zeros((n, 0))
+        frames = (
+            np.column_stack([_positive_proba(head, x, n) for head in self.frames])
+            if self.frames
+            else np.zeros((n, 0))
+        )
         stance = np.zeros((n, len(self.labels.stance_ids)))
         stance[:, [self.labels.stance_ids.index(c) for c in self.stance.classes_]] = (
             self.stance.predict_proba(x)
         )
-        return Scores(frames=frames, stance=stance, boilerplate=_positive_proba(self.boilerplate, x, n))
+        return Scores(
+            frames=frames, stance=stance, boilerplate=_positive_proba(self.boilerplate, x, n)
+        )
 
 
 def _positive_proba(head: LogisticRegression | float, x: sparse.csr_matrix, n: int) -> np.ndarray:
@@ -47,10 +51,14 @@ def _positive_proba(head: LogisticRegression | float, x: sparse.csr_matrix, n: i
     return head.predict_proba(x)[:, 1]
 
 
-def _binary_head(x: sparse.csr_matrix, y: np.ndarray, cfg: TfidfConfig, seed: int) -> LogisticRegression | float:
+def _binary_head(
+    x: sparse.csr_matrix, y: np.ndarray, cfg: TfidfConfig, seed: int
+) -> LogisticRegression | float:
     if y.min() == y.max():
         return float(y[0])
-    model = LogisticRegression(C=cfg.C, class_weight="balanced", max_iter=cfg.max_iter, random_state=seed)
+    model = LogisticRegression(
+        C=cfg.C, class_weight="balanced", max_iter=cfg.max_iter, random_state=seed
+    )
     return model.fit(x, y)
 
 
@@ -65,13 +73,19 @@ def fit_tfidf(
 ) -> TfidfHeads:
     """Train the three heads. Frame and stance heads learn from content sentences only."""
     word = TfidfVectorizer(
-        ngram_range=(1, cfg.word_ngram_max), min_df=cfg.min_df, sublinear_tf=True,
-        max_features=cfg.max_features, lowercase=True,
+        ngram_range=(1, cfg.word_ngram_max),
+        min_df=cfg.min_df,
+        sublinear_tf=True,
+        max_features=cfg.max_features,
+        lowercase=True,
     )
     char = (
         TfidfVectorizer(
-            analyzer="char_wb", ngram_range=(2, cfg.char_ngram_max), min_df=cfg.min_df,
-            sublinear_tf=True, max_features=cfg.max_features,
+            analyzer="char_wb",
+            ngram_range=(2, cfg.char_ngram_max),
+            min_df=cfg.min_df,
+            sublinear_tf=True,
+            max_features=cfg.max_features,
         )
         if cfg.char_ngram_max
         else None
