@@ -140,13 +140,9 @@ def _html_record(html: str) -> dict[str, Any]:
     )
     if doc is None or not getattr(doc, "text", None):
         return {"text": ""}
-    return {
-        "text": doc.text,
-        "title": doc.title,
-        "date": doc.date,
-        "url": doc.url,
-        "outlet": doc.sitename,
-    }
+    fields = ("text", "title", "date", "url", "sitename")
+    text, title, date, url, sitename = (getattr(doc, name, None) for name in fields)
+    return {"text": text, "title": title, "date": date, "url": url, "outlet": sitename}
 
 
 def _decode(data: bytes) -> str:

@@ -85,7 +85,7 @@ def predict_frame(bundle: Bundle, texts: list[str]) -> pd.DataFrame:
     return table.iloc[[index[t] for t in cleaned]].reset_index(drop=True)
 
 
-class FramescopeModel(mlflow.pyfunc.PythonModel):
+class FramescopeModel(mlflow.pyfunc.PythonModel):  # type: ignore[name-defined]
     """The pyfunc wrapper; the Bundle is stored as an artifact next to it."""
 
     def load_context(self, context: Any) -> None:
