@@ -24,11 +24,6 @@ class UserError(Exception):
     """Something the user can fix: printed as one line, exit code 2."""
 
 
-def _fail(message: str) -> None:
-    typer.echo(f"framescope: error: {message}", err=True)
-    raise typer.Exit(EXIT_USAGE)
-
-
 def default_model() -> str:
     """The champion of the latest `dvc repro` here, else the registry's champion alias."""
     return (
@@ -269,7 +264,8 @@ def evaluate(
 def main() -> None:
     """Console entry point: maps user errors to one line and exit code 2."""
     try:
-        app(standalone_mode=False)
+        # Without standalone mode click returns typer.Exit's code instead of raising it.
+        code = app(standalone_mode=False)
     except UserError as err:
         typer.echo(f"framescope: error: {err}", err=True)
         sys.exit(EXIT_USAGE)
@@ -284,4 +280,4 @@ def main() -> None:
         if isinstance(err, click.exceptions.Abort):
             sys.exit(EXIT_INTERNAL)
         raise
-    sys.exit(EXIT_OK)
+    sys.exit(code if isinstance(code, int) else EXIT_OK)

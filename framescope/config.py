@@ -131,7 +131,7 @@ def _build(cls: type[T], raw: Any, where: str) -> T:
     unknown = sorted(set(raw) - known)
     _check(
         not unknown,
-        f"{where}.{unknown[0]}" if unknown else where,
+        (f"{where}.{unknown[0]}" if where else unknown[0]) if unknown else where,
         f"unknown key; allowed {sorted(known)}",
     )
     kwargs: dict[str, Any] = {}
@@ -167,6 +167,8 @@ def load_params(path: str | Path) -> Params:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise ConfigError(f"{path}: params file not found") from None
+    except yaml.YAMLError as err:
+        raise ConfigError(f"{path}: not valid YAML ({err.__class__.__name__})") from None
     try:
         return parse_params(raw)
     except ConfigError as err:

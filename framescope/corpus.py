@@ -107,7 +107,9 @@ def make_article(raw: dict[str, Any], source: str, options: ReadOptions) -> dict
     url = str(raw.get("url") or "").strip() or None
     outlet = str(raw.get("outlet") or "").strip() or options.default_outlet or outlet_from_url(url)
     given_id = str(raw.get("id") or "").strip()
-    article_id = given_id or content_hash(url or body)
+    # Without an id, the url names the article; without a url, outlet and text do (the same
+    # syndicated text in two outlets is two articles).
+    article_id = given_id or content_hash(url or f"{outlet}\x1f{body}")
     return {
         schema.ARTICLE_ID: article_id,
         schema.OUTLET: outlet or "unknown",
@@ -210,8 +212,9 @@ def read_file(path: Path, options: ReadOptions) -> Iterator[dict[str, Any] | Rej
     suffix = Path(name).suffix
     if suffix in TABLE_SUFFIXES:
         try:
-            if suffix == ".csv" and not data.strip():
-                raise ValueError("empty file")
+            if suffix != ".parquet" and not data.strip():
+                yield Reject(source, "empty file")
+                return
             for label, row in _table_rows(name, data):
                 where = f"{source}:{label}"
                 if isinstance(row, str):
@@ -243,10 +246,15 @@ def iter_files(paths: Iterable[str | Path], glob: str = "*") -> Iterator[Path | 
             yield root
         elif root.is_dir():
             for path in sorted(root.rglob(glob)):
-                if path.is_file() and _readable_suffix(path):
+                # A README in a folder of coverage documents the folder; it is not an article.
+                if path.is_file() and _readable_suffix(path) and not _is_readme(path):
                     yield path
         else:
             yield Reject(str(root), "no such file or folder")
+
+
+def _is_readme(path: Path) -> bool:
+    return path.name.lower().startswith("readme.")
 
 
 def _readable_suffix(path: Path) -> bool:

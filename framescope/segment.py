@@ -104,8 +104,8 @@ class Sentence:
 
 def normalise(text: str) -> str:
     """Canonical article text: NFC, one space between words, paragraphs kept, wraps undone."""
-    text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
     text = _INVISIBLE.sub("", text)
+    text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
     lines = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
     merged: list[str] = []
     for line in lines:
@@ -142,7 +142,10 @@ def _should_merge(left: str, right: str) -> bool:
     if _LIST_MARKER.match(left):
         return True
     # A piece that starts with a closing quote or lower-case letter continues the sentence.
-    if right[0] in "\"'”’»)]," or right[0].islower():
+    if right[0] in "”’»)],;:" or right[0].islower():
+        return True
+    # A straight quote is closing only when nothing word-like follows it ('," he said').
+    if right[0] in "\"'" and (len(right) == 1 or not right[1].isalnum()):
         return True
     match = _ENDS_WITH_ABBREV.search(left)
     if match:

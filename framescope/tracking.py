@@ -197,7 +197,9 @@ def log_outlet_comparison(
         log_table(table, "outlets.json")
         for row in table.to_dict("records"):
             with mlflow.start_run(run_name=str(row["outlet"]), nested=True):
-                mlflow.set_tags({**tags, "stage": "outlets", "outlet": str(row["outlet"])})
+                mlflow.set_tags(
+                    {**tags, "git_commit": git_commit(), "stage": "outlets", "outlet": str(row["outlet"])}
+                )
                 mlflow.log_params(
                     {"n_articles": row["n_articles"], "n_sentences": row["n_sentences"]}
                 )

@@ -24,18 +24,42 @@ EXIT_OK, EXIT_USAGE, EXIT_REJECTS = 0, 2, 3
 
 # (text, frames, stance, boilerplate): cue-heavy sentences so a tiny TF-IDF model learns something.
 _TEMPLATES = [
-    ("Kyiv sees the captured land as a bargaining chip for future talks {i}.",
-     ["bargaining_chip"], "favorable", False),
-    ("The held territory could be swapped at the negotiating table, officials said {i}.",
-     ["bargaining_chip"], "neutral", False),
-    ("The incursion drained scarce reserves and cost Ukraine heavy losses {i}.",
-     ["costly_risk"], "unfavorable", False),
-    ("Analysts warned the operation was a costly gamble that left the Donbas front exposed {i}.",
-     ["costly_risk"], "unfavorable", False),
-    ("The raid humiliated the Kremlin and exposed Putin's propaganda as hollow {i}.",
-     ["propaganda_failure"], "favorable", False),
-    ("Russian state television struggled to explain the embarrassing failure to defend the border {i}.",
-     ["propaganda_failure"], "favorable", False),
+    (
+        "Kyiv sees the captured land as a bargaining chip for future talks {i}.",
+        ["bargaining_chip"],
+        "favorable",
+        False,
+    ),
+    (
+        "The held territory could be swapped at the negotiating table, officials said {i}.",
+        ["bargaining_chip"],
+        "neutral",
+        False,
+    ),
+    (
+        "The incursion drained scarce reserves and cost Ukraine heavy losses {i}.",
+        ["costly_risk"],
+        "unfavorable",
+        False,
+    ),
+    (
+        "Analysts warned the operation was a costly gamble that left the Donbas front exposed {i}.",
+        ["costly_risk"],
+        "unfavorable",
+        False,
+    ),
+    (
+        "The raid humiliated the Kremlin and exposed Putin's propaganda as hollow {i}.",
+        ["propaganda_failure"],
+        "favorable",
+        False,
+    ),
+    (
+        "Russian state TV struggled to explain the embarrassing failure to defend the border {i}.",
+        ["propaganda_failure"],
+        "favorable",
+        False,
+    ),
     ("Ukrainian forces remained in the Kursk region on Tuesday {i}.", [], "neutral", False),
     ("Subscribe to our newsletter for the latest updates {i}.", [], "neutral", True),
     ("Read more: related coverage and photo galleries {i}.", [], "neutral", True),
@@ -46,12 +70,14 @@ def _labelled(n_per_template: int, offset: int) -> pd.DataFrame:
     rows = []
     for k in range(n_per_template):
         for text, frames, stance, boilerplate in _TEMPLATES:
-            rows.append({
-                schema.TEXT: text.format(i=offset + k),
-                schema.FRAMES: list(frames),
-                schema.STANCE: stance,
-                schema.BOILERPLATE: boilerplate,
-            })
+            rows.append(
+                {
+                    schema.TEXT: text.format(i=offset + k),
+                    schema.FRAMES: list(frames),
+                    schema.STANCE: stance,
+                    schema.BOILERPLATE: boilerplate,
+                }
+            )
     return pd.DataFrame(rows)
 
 
@@ -110,7 +136,11 @@ def labels():
 
 def run_cli(args: list[str], env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [_executable(), *map(str, args)], env=env, cwd=cwd, capture_output=True, text=True,
+        [_executable(), *map(str, args)],
+        env=env,
+        cwd=cwd,
+        capture_output=True,
+        text=True,
         timeout=300,
     )
 
@@ -128,8 +158,12 @@ def _error_lines(stderr: str) -> list[str]:
 
 def test_predict_one_line_per_input_in_order(tiny_model, cli_env, cli_home, tmp_path, labels):
     records = [
-        {"id": "s1", "text": "Kyiv hopes the captured land is a bargaining chip.", "outlet": "A",
-         "extra": 1},
+        {
+            "id": "s1",
+            "text": "Kyiv hopes the captured land is a bargaining chip.",
+            "outlet": "A",
+            "extra": 1,
+        },
         {"text": "Subscribe to our newsletter for the latest updates.", "extra": {"k": [1, 2]}},
         {"id": 7, "text": "The raid humiliated the Kremlin.", "outlet": "B"},
     ]
@@ -137,8 +171,9 @@ def test_predict_one_line_per_input_in_order(tiny_model, cli_env, cli_home, tmp_
     source.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
     output = tmp_path / "out.jsonl"
 
-    done = run_cli(["predict", "--input", source, "--output", output, "--model", tiny_model],
-                   cli_env, cli_home)
+    done = run_cli(
+        ["predict", "--input", source, "--output", output, "--model", tiny_model], cli_env, cli_home
+    )
 
     assert done.returncode == EXIT_OK, done.stderr
     out = _read_jsonl(output)
@@ -180,12 +215,12 @@ def predict_with_bad_lines(tiny_model, cli_env, cli_home, tmp_path_factory):
     source = base / "mixed.jsonl"
     source.write_text("\n".join(lines) + "\n", encoding="utf-8")
     output = base / "mixed_out.jsonl"
-    done = run_cli(["predict", "--input", source, "--output", output, "--model", tiny_model],
-                   cli_env, cli_home)
+    done = run_cli(
+        ["predict", "--input", source, "--output", output, "--model", tiny_model], cli_env, cli_home
+    )
     return done, source, output, lines
 
 
-@pytest.mark.xfail(reason=_EXIT_CODE_BUG, strict=True)
 def test_predict_bad_lines_exit_3(predict_with_bad_lines):
     done = predict_with_bad_lines[0]
     assert done.returncode == EXIT_REJECTS, done.stderr
@@ -215,8 +250,11 @@ def test_predict_bad_lines_output_rejects_and_stderr(predict_with_bad_lines):
 
 def test_predict_missing_input_is_usage_error(tiny_model, cli_env, cli_home, tmp_path):
     missing = tmp_path / "nope.jsonl"
-    done = run_cli(["predict", "--input", missing, "--output", tmp_path / "o.jsonl",
-                    "--model", tiny_model], cli_env, cli_home)
+    done = run_cli(
+        ["predict", "--input", missing, "--output", tmp_path / "o.jsonl", "--model", tiny_model],
+        cli_env,
+        cli_home,
+    )
     assert done.returncode == EXIT_USAGE
     errors = _error_lines(done.stderr)
     assert len(errors) == 1, done.stderr
@@ -230,8 +268,11 @@ def test_predict_model_path_not_a_model_is_usage_error(cli_env, cli_home, tmp_pa
     source.write_text(json.dumps({"text": "Hello."}) + "\n", encoding="utf-8")
     not_a_model = tmp_path / "empty_dir"
     not_a_model.mkdir()
-    done = run_cli(["predict", "--input", source, "--output", tmp_path / "o.jsonl",
-                    "--model", not_a_model], cli_env, cli_home)
+    done = run_cli(
+        ["predict", "--input", source, "--output", tmp_path / "o.jsonl", "--model", not_a_model],
+        cli_env,
+        cli_home,
+    )
     assert done.returncode == EXIT_USAGE
     errors = _error_lines(done.stderr)
     assert len(errors) == 1, done.stderr
@@ -266,12 +307,24 @@ def _make_corpus(root: Path, with_rejects: bool) -> Path:
         encoding="utf-8",
     )
     export = [
-        json.dumps({"id": "j1", "outlet": "Alpha Times", "title": "Kremlin embarrassed",
-                    "text": "The raid humiliated the Kremlin. State television struggled to "
-                            "explain the failure."}),
-        json.dumps({"id": "j2", "outlet": "Beta Post", "title": "Front exposed",
-                    "text": "Analysts warned the operation was a costly gamble. Ukrainian "
-                            "forces remained in the region."}),
+        json.dumps(
+            {
+                "id": "j1",
+                "outlet": "Alpha Times",
+                "title": "Kremlin embarrassed",
+                "text": "The raid humiliated the Kremlin. State television struggled to "
+                "explain the failure.",
+            }
+        ),
+        json.dumps(
+            {
+                "id": "j2",
+                "outlet": "Beta Post",
+                "title": "Front exposed",
+                "text": "Analysts warned the operation was a costly gamble. Ukrainian "
+                "forces remained in the region.",
+            }
+        ),
     ]
     if with_rejects:
         export.insert(1, '{"id": "broken", "text": ')
@@ -299,17 +352,22 @@ def scored_dir(tiny_model, cli_env, cli_home, tmp_path_factory):
     return out, done, corpus
 
 
-@pytest.mark.xfail(reason=_EXIT_CODE_BUG, strict=True)
 def test_score_with_rejects_exits_3(scored_dir):
     done = scored_dir[1]
     assert done.returncode == EXIT_REJECTS, (done.stdout, done.stderr)
 
 
 def test_score_writes_outputs_with_rejects(scored_dir, tiny_model, labels):
-    out, done, corpus = scored_dir
+    out, done, _ = scored_dir
     assert done.returncode in (EXIT_OK, EXIT_REJECTS), done.stderr  # 3 once the bug is fixed
-    for name in ("sentences.parquet", "articles.parquet", "outlets.csv", "rejects.jsonl",
-                 "labels.json", "run.json"):
+    for name in (
+        "sentences.parquet",
+        "articles.parquet",
+        "outlets.csv",
+        "rejects.jsonl",
+        "labels.json",
+        "run.json",
+    ):
         assert (out / name).exists(), name
 
     numbers = _summary_numbers(done.stdout)
@@ -352,12 +410,14 @@ def test_score_clean_input_exits_0(tiny_model, cli_env, cli_home, tmp_path):
 @pytest.mark.xfail(
     strict=True,
     reason="cli docstring: a missing input is a usage error (exit 2); `score` turns a missing "
-    "path into a reject and exits 3 after writing empty outputs",
+    "path into a reject, writes empty outputs and exits with the rejects code (3; 0 today "
+    "because of the exit-code bug)",
 )
 def test_score_missing_input_is_usage_error(tiny_model, cli_env, cli_home, tmp_path):
     missing = tmp_path / "no_such_folder"
-    done = run_cli(["score", missing, "--out", tmp_path / "out", "--model", tiny_model],
-                   cli_env, cli_home)
+    done = run_cli(
+        ["score", missing, "--out", tmp_path / "out", "--model", tiny_model], cli_env, cli_home
+    )
     assert done.returncode == EXIT_USAGE, (done.returncode, done.stdout, done.stderr)
 
 
@@ -372,8 +432,9 @@ def _copy_scored(scored_dir, tmp_path: Path, name: str) -> Path:
     return target
 
 
-def test_outlets_no_mlflow_prints_table_and_writes_files(scored_dir, cli_env, cli_home, tmp_path,
-                                                         labels):
+def test_outlets_no_mlflow_prints_table_and_writes_files(
+    scored_dir, cli_env, cli_home, tmp_path, labels
+):
     directory = _copy_scored(scored_dir, tmp_path, "batch")
     env = {**cli_env, "MLFLOW_TRACKING_URI": f"sqlite:///{tmp_path / 'must_not_exist.db'}"}
     done = run_cli(["outlets", directory, "--no-mlflow", "--samples", "200"], env, cli_home)
@@ -394,8 +455,9 @@ def test_outlets_no_mlflow_prints_table_and_writes_files(scored_dir, cli_env, cl
     for frame in labels.frame_ids:
         for suffix in ("", ".ci_low", ".ci_high"):
             assert f"frame_share.{frame}{suffix}" in table.columns
-    assert (table["frame_share.costly_risk.ci_low"] <= table["frame_share.costly_risk"] + 1e-9).all()
-    assert (table["frame_share.costly_risk"] <= table["frame_share.costly_risk.ci_high"] + 1e-9).all()
+    share = table["frame_share.costly_risk"]
+    assert (table["frame_share.costly_risk.ci_low"] <= share + 1e-9).all()
+    assert (share <= table["frame_share.costly_risk.ci_high"] + 1e-9).all()
     as_json = json.loads((directory / "outlets.json").read_text())
     assert [r["outlet"] for r in as_json] == ["Alpha Times", "Beta Post"]
 
@@ -412,16 +474,18 @@ def test_outlets_on_a_non_score_folder_is_usage_error(cli_env, cli_home, tmp_pat
     assert "Traceback" not in done.stderr
 
 
-def test_outlets_logs_parent_and_child_runs(scored_dir, cli_env, cli_home, tmp_path, tiny_model,
-                                            labels):
+def test_outlets_logs_parent_and_child_runs(
+    scored_dir, cli_env, cli_home, tmp_path, tiny_model, labels
+):
     import mlflow
 
     directory = _copy_scored(scored_dir, tmp_path, "corpus_x")
     uri = f"sqlite:///{tmp_path / 'm.db'}"
     workdir = tmp_path / "work"
     workdir.mkdir()
-    done = run_cli(["outlets", directory, "--samples", "200"],
-                   {**cli_env, "MLFLOW_TRACKING_URI": uri}, workdir)
+    done = run_cli(
+        ["outlets", directory, "--samples", "200"], {**cli_env, "MLFLOW_TRACKING_URI": uri}, workdir
+    )
     assert done.returncode == EXIT_OK, done.stderr
     assert "logged to MLflow" in done.stdout
 
@@ -453,11 +517,6 @@ def test_outlets_logs_parent_and_child_runs(scored_dir, cli_env, cli_home, tmp_p
         assert metrics["n_articles"] == 2
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="tracking.log_outlet_comparison opens the per-outlet child runs with "
-    "mlflow.start_run directly, so they miss the git_commit tag every framescope run carries",
-)
 def test_outlets_child_runs_carry_git_commit(scored_dir, cli_env, cli_home, tmp_path):
     import mlflow
 
@@ -465,8 +524,9 @@ def test_outlets_child_runs_carry_git_commit(scored_dir, cli_env, cli_home, tmp_
     uri = f"sqlite:///{tmp_path / 'g.db'}"
     workdir = tmp_path / "work"
     workdir.mkdir()
-    done = run_cli(["outlets", directory, "--samples", "200"],
-                   {**cli_env, "MLFLOW_TRACKING_URI": uri}, workdir)
+    done = run_cli(
+        ["outlets", directory, "--samples", "200"], {**cli_env, "MLFLOW_TRACKING_URI": uri}, workdir
+    )
     assert done.returncode == EXIT_OK, done.stderr
     client = mlflow.MlflowClient(tracking_uri=uri)
     experiment = client.get_experiment_by_name("framescope")
@@ -482,14 +542,16 @@ def test_outlets_child_runs_carry_git_commit(scored_dir, cli_env, cli_home, tmp_
 def test_evaluate_writes_metrics_json(tiny_model, cli_env, cli_home, tmp_path):
     gold_rows = [
         {"text": t.format(i=900 + k), "frames": f, "stance": s, "boilerplate": b}
-        for k in range(2) for t, f, s, b in _TEMPLATES
+        for k in range(2)
+        for t, f, s, b in _TEMPLATES
     ]
     gold = tmp_path / "gold.jsonl"
     gold.write_text("".join(json.dumps(r) + "\n" for r in gold_rows), encoding="utf-8")
     out = tmp_path / "metrics" / "eval.json"
 
-    done = run_cli(["evaluate", "--gold", gold, "--out", out, "--model", tiny_model],
-                   cli_env, cli_home)
+    done = run_cli(
+        ["evaluate", "--gold", gold, "--out", out, "--model", tiny_model], cli_env, cli_home
+    )
 
     assert done.returncode == EXIT_OK, done.stderr
     assert "frames.macro_f1" in done.stdout
@@ -497,8 +559,12 @@ def test_evaluate_writes_metrics_json(tiny_model, cli_env, cli_home, tmp_path):
     assert metrics["gold"] == str(gold)
     assert metrics["model"] == str(tiny_model)
     assert metrics["n_sentences"] == len(gold_rows)
-    for value in (metrics["frames"]["macro_f1"], metrics["stance"]["macro_f1"],
-                  metrics["stance"]["accuracy"], metrics["boilerplate"]["f1"]):
+    for value in (
+        metrics["frames"]["macro_f1"],
+        metrics["stance"]["macro_f1"],
+        metrics["stance"]["accuracy"],
+        metrics["boilerplate"]["f1"],
+    ):
         assert 0.0 <= value <= 1.0
     assert set(metrics["frames"]) >= {"bargaining_chip", "costly_risk", "propaganda_failure"}
     # The gold sentences are near-copies of the training sentences: the model must fit them.

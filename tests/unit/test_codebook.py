@@ -199,7 +199,10 @@ def test_model_trained_on_four_frame_codebook_predicts_the_new_frame(four_frame_
     assert bundle.labels.frame_ids[-1] == "energy_transit"
     out = predict_frame(
         bundle,
-        ["Gas pipeline transit flows through the metering station", "heavy losses drained reserves"],
+        [
+            "Gas pipeline transit flows through the metering station",
+            "heavy losses drained reserves",
+        ],
     )
     assert frame_score_column("energy_transit") in out.columns
     assert [c for c in out.columns if c.startswith("frame_score.")] == [
@@ -207,6 +210,7 @@ def test_model_trained_on_four_frame_codebook_predicts_the_new_frame(four_frame_
     ]
     assert "energy_transit" in out[schema.FRAMES].iloc[0]
     assert "energy_transit" not in out[schema.FRAMES].iloc[1]
-    assert out[frame_score_column("energy_transit")].iloc[0] > out[
-        frame_score_column("energy_transit")
-    ].iloc[1]
+    assert (
+        out[frame_score_column("energy_transit")].iloc[0]
+        > out[frame_score_column("energy_transit")].iloc[1]
+    )

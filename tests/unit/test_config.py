@@ -65,11 +65,6 @@ def test_bad_value_names_the_dotted_key(raw, key, detail):
     assert detail in message
 
 
-@pytest.mark.xfail(
-    reason="_build formats an unknown top-level key as f'{where}.{key}' with where='', so the "
-    "message names '.sede' instead of 'sede'",
-    strict=True,
-)
 def test_unknown_top_level_key_is_named_without_leading_dot():
     with pytest.raises(ConfigError, match=r"^sede: unknown key"):
         parse_params({"sede": 13})
@@ -89,11 +84,6 @@ def test_file_errors_name_the_file_and_key(tmp_path):
         load_params(tmp_path / "missing.yaml")
 
 
-@pytest.mark.xfail(
-    reason="load_params does not catch yaml.YAMLError: a params file with a YAML syntax error "
-    "raises a raw parser traceback instead of ConfigError",
-    strict=True,
-)
 def test_params_not_yaml_is_a_config_error(tmp_path):
     path = tmp_path / "params.yaml"
     path.write_text("seed: [1,\n", encoding="utf-8")

@@ -134,4 +134,5 @@ def test_outlet_with_one_article_has_a_point_interval():
     table = outlet_figures(_table(), LABELS, samples=200, seed=1).set_index(schema.OUTLET)
     ledger = table.loc["Ledger"]
     for name in metric_names(LABELS):
-        assert ledger[f"{name}.{schema.CI_LOW}"] == ledger[name] == ledger[f"{name}.{schema.CI_HIGH}"]
+        low, high = ledger[f"{name}.{schema.CI_LOW}"], ledger[f"{name}.{schema.CI_HIGH}"]
+        assert low == ledger[name] == high, name

@@ -1,0 +1,237 @@
+"""End to end: `dvc repro` on a copy of the repo, then the outputs, the MLflow store and DVC state.
+
+The copy leaves out every pipeline output, the DVC cache and the MLflow store, so the run starts
+from scratch. Params are shrunk (200 bootstrap samples, no character n-grams) to keep it fast.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import yaml
+
+pytestmark = pytest.mark.slow
+
+REPO = Path(__file__).resolve().parents[2]
+VENV_BIN = Path(sys.executable).parent
+
+# Names skipped anywhere in the tree, and paths (relative to the repo root) skipped exactly.
+_SKIP_NAMES = {
+    ".venv",
+    ".git",
+    "__pycache__",
+    ".pytest_cache",
+    ".ruff_cache",
+    ".mypy_cache",
+    ".hypothesis",
+    "mlruns",
+    "mlartifacts",
+}
+_SKIP_PATHS = {
+    "mlflow.db",
+    "dvc.lock",
+    ".dvc/cache",
+    ".dvc/tmp",
+    "data/stages",
+    "data/scored",
+    "models/champion",
+    "models/registry.json",
+    "metrics",
+    "reports",
+    "tests",
+    "build",
+    "dist",
+    ".work",
+    ".whl",
+}
+
+
+# Nothing under the inputs is left out: ingest must skip data/demo/README.md by itself.
+_SKIP_UNDER_INPUTS: tuple[str, ...] = ()
+
+
+def _ignore(directory: str, names: list[str]) -> list[str]:
+    rel = Path(directory).relative_to(REPO)
+    return [
+        n
+        for n in names
+        if n in _SKIP_NAMES
+        or n.endswith(".egg-info")
+        or (rel / n).as_posix() in _SKIP_PATHS
+        or (rel.parts[:2] == ("data", "demo") and n in _SKIP_UNDER_INPUTS)
+    ]
+
+
+def _dvc() -> str:
+    candidate = VENV_BIN / "dvc"
+    if candidate.exists():
+        return str(candidate)
+    found = shutil.which("dvc")
+    if found is None:
+        pytest.skip("dvc is not installed")
+    return found
+
+
+def _env() -> dict[str, str]:
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("MLFLOW_TRACKING_URI", "MLFLOW_REGISTRY_URI")
+    }
+    env["PATH"] = f"{VENV_BIN}{os.pathsep}{env.get('PATH', '')}"
+    return env
+
+
+def _run(args: list[str], cwd: Path, timeout: int = 900) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        args, cwd=cwd, env=_env(), capture_output=True, text=True, timeout=timeout
+    )
+
+
+@pytest.fixture(scope="module")
+def repro(tmp_path_factory: pytest.TempPathFactory):
+    """A fresh copy of the repo after one `dvc repro`: (copy, completed process, seconds)."""
+    copy = tmp_path_factory.mktemp("repro") / "framescope"
+    shutil.copytree(REPO, copy, ignore=_ignore)
+    assert (copy / ".dvc").is_dir(), "the repo's .dvc/ folder was not copied"
+    if not (copy / ".git").exists():
+        # The copy has no git repository: tell DVC not to look for one.
+        done = _run([_dvc(), "config", "core.no_scm", "true"], copy)
+        assert done.returncode == 0, done.stderr
+
+    params_file = copy / "configs" / "params.yaml"
+    params = yaml.safe_load(params_file.read_text(encoding="utf-8"))
+    params["outlets"]["bootstrap_samples"] = 200
+    params["train"]["tfidf"]["char_ngram_max"] = 0
+    params_file.write_text(yaml.safe_dump(params, sort_keys=False), encoding="utf-8")
+
+    started = time.perf_counter()
+    done = _run([_dvc(), "repro"], copy)
+    seconds = time.perf_counter() - started
+    print(f"\nfirst dvc repro: {seconds:.1f} s (exit {done.returncode})")
+    assert done.returncode == 0, f"dvc repro failed:\n{done.stdout[-4000:]}\n{done.stderr[-4000:]}"
+    return copy, done, seconds
+
+
+@pytest.fixture(scope="module")
+def client(repro):
+    import mlflow
+
+    copy = repro[0]
+    db = copy / "mlflow.db"
+    assert db.exists(), "the pipeline did not write the default MLflow store <repo>/mlflow.db"
+    return mlflow.MlflowClient(tracking_uri=f"sqlite:///{db}")
+
+
+@pytest.fixture(scope="module")
+def runs(client):
+    experiment = client.get_experiment_by_name("framescope")
+    assert experiment is not None
+    return client.search_runs([experiment.experiment_id], max_results=1000)
+
+
+def test_repro_ran_every_stage(repro):
+    _, done, _ = repro
+    for stage in ("ingest", "segment", "split", "train", "evaluate", "score", "outlets"):
+        assert f"Running stage '{stage}'" in done.stdout
+
+
+def test_evaluate_metrics(repro):
+    copy = repro[0]
+    metrics = json.loads((copy / "metrics" / "evaluate.json").read_text())
+    for key in ("frames.macro_f1", "stance.macro_f1", "boilerplate.f1"):
+        assert 0.0 <= metrics[key] <= 1.0, key
+    assert metrics["frames.macro_f1"] > 0.4
+
+
+def test_outlet_report(repro):
+    copy = repro[0]
+    table = pd.read_csv(copy / "reports" / "outlets.csv")
+    assert len(table) >= 10
+    assert table["outlet"].is_unique
+    shares = [c for c in table.columns if c.startswith("frame_share.") and "." not in c[12:]]
+    assert len(shares) >= 3
+    for share in shares:
+        assert f"{share}.ci_low" in table.columns and f"{share}.ci_high" in table.columns
+        assert table[share].between(0, 1).all()
+        assert (table[f"{share}.ci_low"] <= table[share] + 1e-9).all()
+        assert (table[share] <= table[f"{share}.ci_high"] + 1e-9).all()
+    assert len(json.loads((copy / "reports" / "outlets.json").read_text())) == len(table)
+
+
+def test_champion_alias_in_registry(repro, client):
+    copy = repro[0]
+    version = client.get_model_version_by_alias("framescope", "champion")
+    assert version.name == "framescope"
+    registry = json.loads((copy / "models" / "registry.json").read_text())
+    assert registry["version"] == str(version.version)
+    assert (copy / "models" / "champion" / "MLmodel").exists()
+
+
+def test_train_and_evaluate_runs(repro, runs):
+    registry = json.loads((repro[0] / "models" / "registry.json").read_text())
+    stages = [r.data.tags.get("stage") for r in runs]
+    assert stages.count("train") == 1
+    assert stages.count("evaluate") == 1
+    train = next(r for r in runs if r.data.tags.get("stage") == "train")
+    assert train.info.run_id == registry["run_id"]
+    evaluate = next(r for r in runs if r.data.tags.get("stage") == "evaluate")
+    assert "frames.macro_f1" in evaluate.data.metrics
+    # The logged-model URI (models:/m-...), not the registry one the outlet runs carry.
+    assert evaluate.data.tags["model_uri"] == registry["model_uri"]
+    assert evaluate.data.tags["model_version"] == registry["version"]
+
+
+def test_outlets_parent_with_one_child_per_outlet(repro, runs):
+    copy = repro[0]
+    table = pd.read_csv(copy / "reports" / "outlets.csv")
+    parents = [
+        r
+        for r in runs
+        if r.data.tags.get("stage") == "outlets" and "mlflow.parentRunId" not in r.data.tags
+    ]
+    assert len(parents) == 1
+    parent = parents[0]
+    assert parent.data.tags["corpus"] == "scored"
+    children = [r for r in runs if r.data.tags.get("mlflow.parentRunId") == parent.info.run_id]
+    assert sorted(c.info.run_name for c in children) == sorted(table["outlet"])
+    for child in children:
+        tags, metrics = child.data.tags, child.data.metrics
+        assert tags["model_uri"].startswith("models:/framescope/")
+        assert tags["corpus"] == "scored"
+        frame_metrics = [m for m in metrics if m.startswith("frame_share.") and "." not in m[12:]]
+        assert len(frame_metrics) >= 3
+        for name in frame_metrics:
+            assert f"{name}.ci_low" in metrics and f"{name}.ci_high" in metrics
+        row = table[table["outlet"] == child.info.run_name].iloc[0]
+        assert metrics[frame_metrics[0]] == pytest.approx(row[frame_metrics[0]])
+
+
+def test_top_level_runs_have_git_commit(runs):
+    top = [r for r in runs if "mlflow.parentRunId" not in r.data.tags]
+    assert len(top) == 3  # train, evaluate, outlets parent
+    assert all(r.data.tags.get("git_commit") for r in top)
+
+
+def test_every_run_has_git_commit(runs):
+    missing = [r.info.run_name for r in runs if not r.data.tags.get("git_commit")]
+    assert missing == []
+
+
+def test_up_to_date_afterwards(repro, runs):
+    # Depends on `runs` so the MLflow checks read the store before these DVC commands run.
+    copy = repro[0]
+    status = _run([_dvc(), "status"], copy)
+    assert status.returncode == 0, status.stderr
+    assert "up to date" in status.stdout, status.stdout
+    again = _run([_dvc(), "repro"], copy)
+    assert again.returncode == 0, again.stderr
+    assert "Running stage" not in again.stdout, again.stdout
