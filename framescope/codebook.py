@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
+from framescope.files import read_yaml
 
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
 
@@ -197,13 +197,7 @@ def parse_codebook(raw: Any) -> Codebook:
 
 def load_codebook(path: str | Path) -> Codebook:
     """Read and validate a codebook YAML file."""
-    path = Path(path)
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise CodebookError(f"{path}: codebook file not found") from None
-    except yaml.YAMLError as err:
-        raise CodebookError(f"{path}: not valid YAML ({err.__class__.__name__})") from None
+    raw = read_yaml(path, "codebook", CodebookError)
     try:
         return parse_codebook(raw)
     except CodebookError as err:

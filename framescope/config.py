@@ -10,7 +10,7 @@ from dataclasses import dataclass, field, fields, is_dataclass
 from pathlib import Path
 from typing import Any, TypeVar, get_type_hints
 
-import yaml
+from framescope.files import read_yaml
 
 
 class ConfigError(ValueError):
@@ -162,13 +162,7 @@ def parse_params(raw: Any) -> Params:
 
 def load_params(path: str | Path) -> Params:
     """Read and validate a params YAML file."""
-    path = Path(path)
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ConfigError(f"{path}: params file not found") from None
-    except yaml.YAMLError as err:
-        raise ConfigError(f"{path}: not valid YAML ({err.__class__.__name__})") from None
+    raw = read_yaml(path, "params", ConfigError)
     try:
         return parse_params(raw)
     except ConfigError as err:

@@ -43,3 +43,16 @@ def write_jsonl(records: Iterable[dict[str, Any]], path: str | Path) -> Path:
 
 def write_csv(table: pd.DataFrame, path: str | Path) -> Path:
     return _atomic(Path(path), lambda tmp: table.to_csv(tmp, index=False))
+
+
+def read_yaml(path: str | Path, what: str, error: type[Exception]) -> Any:
+    """Parse a YAML file with safe_load; a missing or unparseable file raises `error` naming it."""
+    import yaml
+
+    path = Path(path)
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise error(f"{path}: {what} file not found") from None
+    except yaml.YAMLError as err:
+        raise error(f"{path}: not valid YAML ({err.__class__.__name__})") from None

@@ -192,13 +192,18 @@ def log_outlet_comparison(
         "corpus": corpus,
         "model_uri": model_uri,
         "model_version": model_version or "unregistered",
+        "git_commit": git_commit(),  # once per batch, not once per outlet
     }
     with run(experiment, "outlets", params, run_name=f"outlets: {corpus}", tags=tags) as parent:
         log_table(table, "outlets.json")
         for row in table.to_dict("records"):
             with mlflow.start_run(run_name=str(row["outlet"]), nested=True):
                 mlflow.set_tags(
-                    {**tags, "git_commit": git_commit(), "stage": "outlets", "outlet": str(row["outlet"])}
+                    {
+                        **tags,
+                        "stage": "outlets",
+                        "outlet": str(row["outlet"]),
+                    }
                 )
                 mlflow.log_params(
                     {"n_articles": row["n_articles"], "n_sentences": row["n_sentences"]}
