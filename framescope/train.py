@@ -1,14 +1,63 @@
-"""Training a model family into a Bundle: fit the heads on train, tune thresholds on dev."""
+"""Training a model family into a Bundle: fit on train; calibrate and tune thresholds on dev."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+import numpy as np
 import pandas as pd
 
 from framescope import schema
-from framescope.classifiers.base import LabelSpace, tune_thresholds
+from framescope.classifiers.base import Heads, LabelSpace, tune_thresholds
+from framescope.classifiers.calibrate import fit_calibration
+from framescope.classifiers.masking import NameMask
 from framescope.classifiers.pyfunc import Bundle
 from framescope.config import TrainConfig
 from framescope.dataset import label_arrays
+
+
+def fit_heads(
+    family: str,
+    train_set: pd.DataFrame,
+    dev_set: pd.DataFrame,
+    labels: LabelSpace,
+    config: TrainConfig,
+    seed: int,
+    log: Callable[[str], None] | None = None,
+) -> Heads:
+    """The family's raw heads, before calibration and thresholds."""
+    texts = train_set[schema.TEXT].tolist()
+    frames, stance, boilerplate = label_arrays(train_set, labels)
+    if family == "tfidf_lr":
+        from framescope.classifiers.tfidf import fit_tfidf
+
+        return fit_tfidf(labels, texts, frames, stance, boilerplate, config.tfidf_lr, seed)
+    if family == "embed_lr":
+        from framescope.classifiers.embed_lr import fit_embed_lr
+
+        return fit_embed_lr(
+            labels, texts, frames, stance, boilerplate, config.embed_lr, config.base_model, seed
+        )
+    if family == "finetune":
+        from framescope.classifiers.finetune import Targets, fit_finetune
+
+        dev_frames, dev_stance, dev_boilerplate = label_arrays(dev_set, labels)
+        return fit_finetune(
+            labels,
+            texts,
+            Targets(frames, _stance_index(stance, labels), boilerplate),
+            dev_set[schema.TEXT].tolist(),
+            Targets(dev_frames, _stance_index(dev_stance, labels), dev_boilerplate),
+            config.finetune,
+            config.base_model,
+            seed,
+            log,
+        )
+    raise ValueError(f"train.family: unknown family {family!r}")  # config validation stops this
+
+
+def _stance_index(stance: list[str], labels: LabelSpace) -> np.ndarray:
+    return np.array([labels.stance_ids.index(s) for s in stance], dtype=np.int64)
 
 
 def train(
@@ -18,17 +67,22 @@ def train(
     labels: LabelSpace,
     config: TrainConfig,
     seed: int,
+    log: Callable[[str], None] | None = None,
 ) -> Bundle:
-    texts = train_set[schema.TEXT].tolist()
-    frames, stance, boilerplate = label_arrays(train_set, labels)
-    if family == "tfidf_lr":
-        from framescope.classifiers.tfidf import fit_tfidf
+    """Fit the family on train; calibrate probabilities and tune per-frame thresholds on dev.
 
-        heads = fit_tfidf(labels, texts, frames, stance, boilerplate, config.tfidf, seed)
-    else:  # config validation makes this unreachable; kept as a guard for direct callers
-        raise ValueError(f"train.family: unknown family {family!r}")
-    dev_scores = heads.scores(dev_set[schema.TEXT].tolist())
-    dev_frames, _, dev_boilerplate = label_arrays(dev_set, labels)
+    The training outlets' own names are masked out of every text (see `masking`).
+    """
+    outlets = pd.concat([train_set, dev_set]).get(schema.OUTLET, pd.Series(dtype=str))
+    mask = NameMask.from_outlets(outlets.dropna().unique())
+    train_set, dev_set = _masked(train_set, mask), _masked(dev_set, mask)
+    heads = fit_heads(family, train_set, dev_set, labels, config, seed, log)
+    raw = heads.scores(dev_set[schema.TEXT].tolist())
+    dev_frames, dev_stance, dev_boilerplate = label_arrays(dev_set, labels)
+    calibration = fit_calibration(
+        raw, dev_frames, _stance_index(dev_stance, labels), dev_boilerplate
+    )
+    dev_scores = calibration.apply(raw)
     content = dev_boilerplate == 0
     step = config.threshold_grid_step
     return Bundle(
@@ -38,7 +92,13 @@ def train(
         boilerplate_threshold=float(
             tune_thresholds(dev_scores.boilerplate[:, None], dev_boilerplate[:, None], step)[0]
         ),
+        calibration=calibration,
+        name_mask=mask,
     )
+
+
+def _masked(table: pd.DataFrame, mask: NameMask) -> pd.DataFrame:
+    return table.assign(**{schema.TEXT: [mask(t) for t in table[schema.TEXT]]})
 
 
 def example_texts(table: pd.DataFrame, n: int = 3) -> list[str]:
@@ -46,4 +106,4 @@ def example_texts(table: pd.DataFrame, n: int = 3) -> list[str]:
     return table[schema.TEXT].head(n).tolist() or ["Example sentence."]
 
 
-__all__ = ["example_texts", "train"]
+__all__ = ["example_texts", "fit_heads", "train"]

@@ -11,6 +11,6 @@ def parse(description: str, *paths: str) -> tuple[Params, argparse.Namespace]:
     parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--params", default="configs/params.yaml")
     for name in paths:
-        parser.add_argument(f"--{name}", required=True)
+        parser.add_argument(f"--{name.replace('_', '-')}", dest=name, required=True)
     args = parser.parse_args()
     return load_params(args.params), args

@@ -25,12 +25,18 @@ write_csv(
     ),
     f"{args.plots}/frame_f1.csv",
 )
+for head in metrics["calibration"]:
+    write_csv(ev.reliability_rows(metrics, head), f"{args.plots}/reliability_{head}.csv")
 registry = json.loads(Path(args.registry).read_text())
 with tracking.run(
     params.tracking.experiment,
     "evaluate",
     run_name="evaluate test split",
-    tags={"model_uri": registry["model_uri"], "model_version": registry["version"]},
+    tags={
+        "model_uri": registry["model_uri"],
+        "model_version": registry["version"],
+        "family": registry["family"],
+    },
 ):
     tracking.log_metrics(ev.headline(metrics))
     tracking.log_artifact(args.report)

@@ -1,7 +1,10 @@
-"""Stage `train`: fit the configured family, save it as a pyfunc, register it as champion."""
+"""Stage `train@<family>`: fit one family, save it as a candidate pyfunc, score dev and test."""
+
+import time
 
 import pandas as pd
 
+from framescope import evaluate as ev
 from framescope import schema, tracking
 from framescope.classifiers.base import LabelSpace
 from framescope.codebook import load_codebook
@@ -9,29 +12,47 @@ from framescope.files import write_json
 from framescope.train import example_texts, train
 from pipelines._args import parse
 
-params, args = parse(__doc__, "labelled", "model", "registry")
+params, args = parse(__doc__, "family", "labelled", "model", "metrics")
 labelled = pd.read_parquet(args.labelled)
-parts = {name: labelled[labelled[schema.SPLIT] == name] for name in schema.SPLITS}
+parts = {
+    name: labelled[labelled[schema.SPLIT] == name].reset_index(drop=True) for name in schema.SPLITS
+}
 labels = LabelSpace.from_codebook(load_codebook(params.codebook))
-family = params.train.family
-bundle = train(family, parts["train"], parts["dev"], labels, params.train, params.seed)
-examples = example_texts(parts["dev"])
-tracking.save_model(bundle, args.model, examples)
+started = time.perf_counter()
+bundle = train(args.family, parts["train"], parts["dev"], labels, params.train, params.seed)
+train_seconds = time.perf_counter() - started
+tracking.save_model(bundle, args.model, example_texts(parts["dev"]))
+model = tracking.load_model(args.model)  # score through the saved pyfunc: what users will run
+report = {
+    split: ev.evaluate(model.predict(parts[split][[schema.TEXT]]), parts[split], labels)
+    for split in ("dev", "test")
+}
+metrics = {
+    "family": args.family,
+    "dev_score": ev.dev_score(report["dev"]),
+    "train_seconds": round(train_seconds, 1),
+    "dev": ev.headline(report["dev"]),
+    "test": ev.headline(report["test"]),
+}
+write_json(metrics, args.metrics)
 with tracking.run(
     params.tracking.experiment,
     "train",
-    {"seed": params.seed, "train": params.section("train")},
-    run_name=f"train {family}",
-    tags={"family": family},
-) as run:
+    {"seed": params.seed, "family": args.family, args.family: params.section("train")[args.family]},
+    run_name=f"train {args.family}",
+    tags={"family": args.family, "candidate": args.model},
+):
     tracking.log_metrics(
-        {
+        {"dev_score": metrics["dev_score"], "train_seconds": train_seconds}
+        | {f"dev.{k}": v for k, v in metrics["dev"].items()}
+        | {f"test.{k}": v for k, v in metrics["test"].items()}
+        | {
             f"threshold.{f}": t
             for f, t in zip(labels.frame_ids, bundle.frame_thresholds, strict=True)
         }
     )
-    registered = tracking.log_model(
-        bundle, examples, params.tracking.registered_model, params.tracking.alias
-    )
-write_json({**registered, "run_id": run.info.run_id, "family": family}, args.registry)
-print(f"train: {family} registered as {registered['registered_model']} v{registered['version']}")
+print(
+    f"train: {args.family} in {train_seconds:.0f}s, dev score {metrics['dev_score']:.3f}, "
+    f"test frames {metrics['test']['frames.macro_f1']:.3f} "
+    f"stance {metrics['test']['stance.macro_f1']:.3f}"
+)

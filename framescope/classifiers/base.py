@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Protocol
 
 import numpy as np
@@ -56,9 +57,16 @@ class Scores:
 
 
 class Heads(Protocol):
+    """A trained family. Weights that do not pickle well (transformers) are saved and loaded
+    through `save_weights` / `load_weights` in the model directory; the rest is pickled."""
+
     labels: LabelSpace
 
     def scores(self, texts: list[str]) -> Scores: ...
+
+    def save_weights(self, directory: Path) -> None: ...
+
+    def load_weights(self, directory: Path) -> None: ...
 
 
 def tune_thresholds(probs: np.ndarray, truth: np.ndarray, step: float) -> np.ndarray:

@@ -19,9 +19,12 @@ import pandas as pd
 
 from framescope import schema
 from framescope.classifiers.base import Heads, LabelSpace, Scores
+from framescope.classifiers.calibrate import Calibration
+from framescope.classifiers.masking import NameMask
 from framescope.segment import normalise_sentence
 
 ARTIFACT = "framescope_model"
+BUNDLE_FILE = "bundle.joblib"
 BATCH = 2048
 
 
@@ -33,10 +36,22 @@ class Bundle:
     heads: Heads
     frame_thresholds: np.ndarray
     boilerplate_threshold: float
+    calibration: Calibration | None = None
+    name_mask: NameMask | None = None  # None in bundles saved before masking existed
+
+    def prepare(self, texts: list[str]) -> list[str]:
+        """What the heads see: the same at training and scoring time."""
+        mask = self.name_mask
+        return [mask(t) for t in texts] if mask is not None else list(texts)
 
     @property
     def labels(self) -> LabelSpace:
         return self.heads.labels
+
+    def scores(self, texts: list[str]) -> Scores:
+        """Calibrated probabilities (raw ones when the bundle has no calibration)."""
+        raw = self.heads.scores(self.prepare(texts))
+        return self.calibration.apply(raw) if self.calibration is not None else raw
 
 
 def frame_score_column(frame_id: str) -> str:
@@ -75,11 +90,10 @@ def predict_frame(bundle: Bundle, texts: list[str]) -> pd.DataFrame:
     cleaned = [normalise_sentence(t) for t in texts]
     unique = list(dict.fromkeys(cleaned))
     parts = [
-        decide(bundle, bundle.heads.scores(unique[i : i + BATCH]))
-        for i in range(0, len(unique), BATCH)
+        decide(bundle, bundle.scores(unique[i : i + BATCH])) for i in range(0, len(unique), BATCH)
     ]
     if not parts:
-        parts = [decide(bundle, bundle.heads.scores([""])).iloc[:0]]
+        parts = [decide(bundle, bundle.scores([""])).iloc[:0]]
     table = pd.concat(parts, ignore_index=True)
     index = {text: i for i, text in enumerate(unique)}
     return table.iloc[[index[t] for t in cleaned]].reset_index(drop=True)
@@ -89,7 +103,7 @@ class FramescopeModel(mlflow.pyfunc.PythonModel):  # type: ignore[name-defined]
     """The pyfunc wrapper; the Bundle is stored as an artifact next to it."""
 
     def load_context(self, context: Any) -> None:
-        self.bundle: Bundle = joblib.load(context.artifacts[ARTIFACT])
+        self.bundle: Bundle = read_bundle(Path(context.artifacts[ARTIFACT]))
 
     def predict(self, context: Any, model_input: pd.DataFrame, params: Any = None) -> pd.DataFrame:
         if isinstance(model_input, pd.DataFrame):
@@ -99,7 +113,21 @@ class FramescopeModel(mlflow.pyfunc.PythonModel):  # type: ignore[name-defined]
         return predict_frame(self.bundle, texts)
 
 
-def write_bundle(bundle: Bundle, path: Path) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    joblib.dump(bundle, path)
-    return path
+def write_bundle(bundle: Bundle, directory: Path) -> Path:
+    """The bundle as a directory: a pickle of the light parts plus the heads' own weights."""
+    directory.mkdir(parents=True, exist_ok=True)
+    joblib.dump(bundle, directory / BUNDLE_FILE)
+    bundle.heads.save_weights(directory)
+    return directory
+
+
+def read_bundle(directory: Path) -> Bundle:
+    """Inverse of `write_bundle`. Only ever called on a model directory the user named."""
+    bundle: Bundle = joblib.load(directory / BUNDLE_FILE)
+    bundle.heads.load_weights(directory)
+    return bundle
+
+
+def bundle_directory(model_dir: str | Path) -> Path:
+    """Where a saved pyfunc directory keeps its bundle."""
+    return Path(model_dir) / "artifacts" / ARTIFACT

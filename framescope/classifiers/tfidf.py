@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 from scipy import sparse
@@ -43,6 +44,12 @@ class TfidfHeads:
         return Scores(
             frames=frames, stance=stance, boilerplate=_positive_proba(self.boilerplate, x, n)
         )
+
+    def save_weights(self, directory: Path) -> None:
+        """Nothing beyond the pickle: scikit-learn objects pickle whole."""
+
+    def load_weights(self, directory: Path) -> None:
+        """Nothing beyond the pickle."""
 
 
 def _positive_proba(head: LogisticRegression | float, x: sparse.csr_matrix, n: int) -> np.ndarray:

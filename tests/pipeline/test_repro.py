@@ -1,7 +1,8 @@
 """End to end: `dvc repro` on a copy of the repo, then the outputs, the MLflow store and DVC state.
 
 The copy leaves out every pipeline output, the DVC cache and the MLflow store, so the run starts
-from scratch. Params are shrunk (200 bootstrap samples, no character n-grams) to keep it fast.
+from scratch. Params are shrunk (200 bootstrap samples, no character n-grams, only the tfidf_lr
+family: the transformer families have their own tests) to keep it fast.
 """
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ _SKIP_PATHS = {
     "data/stages",
     "data/scored",
     "models/champion",
+    "models/candidates",
     "models/registry.json",
     "metrics",
     "reports",
@@ -110,7 +112,8 @@ def repro(tmp_path_factory: pytest.TempPathFactory):
     params_file = copy / "configs" / "params.yaml"
     params = yaml.safe_load(params_file.read_text(encoding="utf-8"))
     params["outlets"]["bootstrap_samples"] = 200
-    params["train"]["tfidf"]["char_ngram_max"] = 0
+    params["train"]["tfidf_lr"]["char_ngram_max"] = 0
+    params["train"]["families"] = ["tfidf_lr"]
     params_file.write_text(yaml.safe_dump(params, sort_keys=False), encoding="utf-8")
 
     started = time.perf_counter()
@@ -140,7 +143,16 @@ def runs(client):
 
 def test_repro_ran_every_stage(repro):
     _, done, _ = repro
-    for stage in ("ingest", "segment", "split", "train", "evaluate", "score", "outlets"):
+    for stage in (
+        "ingest",
+        "segment",
+        "split",
+        "train@tfidf_lr",
+        "select",
+        "evaluate",
+        "score",
+        "outlets",
+    ):
         assert f"Running stage '{stage}'" in done.stdout
 
 
@@ -180,9 +192,14 @@ def test_train_and_evaluate_runs(repro, runs):
     registry = json.loads((repro[0] / "models" / "registry.json").read_text())
     stages = [r.data.tags.get("stage") for r in runs]
     assert stages.count("train") == 1
+    assert stages.count("select") == 1
     assert stages.count("evaluate") == 1
     train = next(r for r in runs if r.data.tags.get("stage") == "train")
-    assert train.info.run_id == registry["run_id"]
+    assert train.data.tags["family"] == "tfidf_lr"
+    assert "dev_score" in train.data.metrics and "test.frames.macro_f1" in train.data.metrics
+    select = next(r for r in runs if r.data.tags.get("stage") == "select")
+    assert select.info.run_id == registry["run_id"]
+    assert select.data.tags["family"] == registry["family"] == "tfidf_lr"
     evaluate = next(r for r in runs if r.data.tags.get("stage") == "evaluate")
     assert "frames.macro_f1" in evaluate.data.metrics
     # The logged-model URI (models:/m-...), not the registry one the outlet runs carry.
@@ -217,7 +234,7 @@ def test_outlets_parent_with_one_child_per_outlet(repro, runs):
 
 def test_top_level_runs_have_git_commit(runs):
     top = [r for r in runs if "mlflow.parentRunId" not in r.data.tags]
-    assert len(top) == 3  # train, evaluate, outlets parent
+    assert len(top) == 4  # train, select, evaluate, outlets parent
     assert all(r.data.tags.get("git_commit") for r in top)
 
 
@@ -235,3 +252,37 @@ def test_up_to_date_afterwards(repro, runs):
     again = _run([_dvc(), "repro"], copy)
     assert again.returncode == 0, again.stderr
     assert "Running stage" not in again.stdout, again.stdout
+
+
+def test_calibration_metrics_and_reliability_plots(repro):
+    copy = repro[0]
+    metrics = json.loads((copy / "metrics" / "evaluate.json").read_text())
+    for head in ("frames", "stance", "boilerplate"):
+        assert 0.0 <= metrics[f"{head}.ece"] <= 1.0
+        bins = pd.read_csv(copy / "metrics" / "plots" / f"reliability_{head}.csv")
+        assert list(bins.columns) == ["confidence", "observed", "count"] and len(bins) >= 2
+    candidate = json.loads((copy / "metrics" / "candidates" / "tfidf_lr.json").read_text())
+    assert candidate["family"] == "tfidf_lr" and 0 < candidate["dev_score"] <= 1
+    selected = json.loads((copy / "metrics" / "select.json").read_text())
+    assert selected["champion"] == "tfidf_lr"
+
+
+def test_experiment_forcing_a_family(repro, runs):
+    """`dvc exp run -S ...train.family=<family>` reruns select and after, and `dvc exp show`
+    lists its metrics. Runs last: it needs git in the copy, and leaves the workspace changed."""
+    copy = repro[0]
+    for args in (
+        [_dvc(), "config", "--unset", "core.no_scm"],
+        ["git", "init", "-q"],
+        ["git", "add", "-A"],
+        ["git", "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "base"],
+    ):
+        done = _run(args, copy)
+        assert done.returncode == 0, done.stderr
+    done = _run([_dvc(), "exp", "run", "-S", "configs/params.yaml:train.family=tfidf_lr"], copy)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    assert "Running stage 'select'" in done.stdout
+    assert "Running stage 'train@tfidf_lr'" not in done.stdout  # training params unchanged
+    shown = _run([_dvc(), "exp", "show", "--json"], copy)
+    assert shown.returncode == 0, shown.stderr
+    assert "frames.macro_f1" in shown.stdout and "dev_score" in shown.stdout

