@@ -55,6 +55,7 @@ def frame_share(frame_id: str) -> str:
 def stance_share(class_id: str) -> str:
     return f"stance_share.{class_id}"
 
+
 # outlet comparison (framescope.compare): evidence flag, corrected shares, pairwise, trends
 EVIDENCE = "evidence"  # "ok" or "insufficient"
 INSUFFICIENT = "insufficient"
