@@ -38,9 +38,10 @@ def frame_heatmap(table: pd.DataFrame, labels: LabelSpace, corrected: bool = Fal
     plt = _pyplot()
     name = schema.frame_share_corrected if corrected else schema.frame_share
     values = table[[name(f) for f in labels.frame_ids]].to_numpy(dtype=float)
-    fig, ax = plt.subplots(figsize=(3 + 2 * len(labels.frame_ids), 1.2 + 0.42 * len(table)))
-    image = ax.imshow(values, cmap="Blues", vmin=0, vmax=max(0.05, np.nanmax(values, initial=0)))
-    ax.set_xticks(range(len(labels.frame_ids)), labels.frame_ids, rotation=20, ha="right")
+    fig, ax = plt.subplots(figsize=(3 + 1.5 * len(labels.frame_ids), 1.5 + 0.4 * len(table)))
+    vmax = max(0.05, np.nanmax(values, initial=0))
+    image = ax.imshow(values, cmap="Blues", vmin=0, vmax=vmax, aspect="auto")
+    ax.set_xticks(range(len(labels.frame_ids)), labels.frame_ids, rotation=15, ha="right")
     ax.set_yticks(range(len(table)), [_outlet_label(r) for _, r in table.iterrows()])
     threshold = np.nanmax(values, initial=0) * 0.6
     for (i, j), value in np.ndenumerate(values):

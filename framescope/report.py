@@ -23,6 +23,7 @@ _STYLE = """
 body{font:14px/1.45 system-ui,sans-serif;margin:2em auto;max-width:1100px;color:#222;padding:0 1em}
 table{border-collapse:collapse;margin:.5em 0 1.5em;font-size:13px}
 th,td{border:1px solid #ccc;padding:3px 7px;text-align:right;vertical-align:top}
+td{white-space:nowrap}td.t q,li{white-space:normal}.wide{overflow-x:auto}
 th{background:#f2f2f2}td.t{text-align:left}tr.insufficient td{color:#888}
 .note{background:#fff8e1;border-left:4px solid #e0b000;padding:.5em 1em}
 img{max-width:100%}figure{margin:1em 0}q{font-style:italic}.sig{font-weight:bold}
@@ -79,7 +80,7 @@ def _outlet_table(c: Comparison) -> str:
         css = ' class="insufficient"' if r.get(schema.EVIDENCE) == schema.INSUFFICIENT else ""
         rows.append(f"<tr{css}>{''.join(cells)}</tr>")
     header = "".join(f"<th>{_e(h)}</th>" for h in head)
-    return f"<table><tr>{header}</tr>{''.join(rows)}</table>"
+    return f'<div class="wide"><table><tr>{header}</tr>{"".join(rows)}</table></div>'
 
 
 def _pairwise_table(c: Comparison) -> str:
