@@ -152,3 +152,14 @@ def test_cli_outlets_with_bad_metrics_file_is_one_line_error(synthetic_scored_di
     assert done.returncode == 2
     assert done.stderr.strip().startswith(f"framescope: error: classifier metrics {bad}:")
     assert len(done.stderr.strip().splitlines()) == 1
+
+
+def test_no_sufficient_outlet_means_no_tests_and_says_so(synthetic_scored_dir):
+    config = OutletsConfig(bootstrap_samples=100, min_articles=50)
+    comparison = compare_scored(synthetic_scored_dir, config)
+    assert (comparison.outlets[schema.EVIDENCE] == "insufficient").all()
+    assert comparison.pairwise.empty and schema.Q_VALUE in comparison.pairwise.columns
+    charts = comparison_charts(comparison.outlets, comparison.trends, comparison.labels)
+    page = render_report(comparison, charts)
+    assert "fewer than two outlets have sufficient evidence" in page
+    assert "no corrected shares" in page
