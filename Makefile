@@ -2,8 +2,9 @@
 VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo -n)
 
-.PHONY: repro test lint
+.PHONY: repro test lint chromium
 
 $(STAMP): pyproject.toml constraints.txt
 	python3 -m venv $(VENV)
@@ -16,9 +17,16 @@ repro: $(STAMP)  ## install everything, run the whole pipeline on the demo corpu
 
 REAL_DEV ?= ../shared/dev/kyiv_independent_kursk_dev.jsonl
 
+# Headless Chromium (Debian's package) for the HTML report test; that test skips, saying why,
+# only where it cannot be installed.
+chromium:
+	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || \
+	{ $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq \
+	  --no-install-recommends chromium >/dev/null; } || echo "make: chromium not installed; the report browser test will skip"
+
 # The model tier tests the trained champion, so `dvc repro` comes first (a no-op when up to date).
 # Then the champion is scored on the real dev set when it is there (CI has it; users may not).
-test: $(STAMP)  ## install everything, train (dvc repro), run every test tier, evaluate on real text
+test: $(STAMP) chromium  ## install everything, train (dvc repro), run every test tier, evaluate on real text
 	. $(VENV)/bin/activate && dvc repro && pytest -q
 	@. $(VENV)/bin/activate && if [ -f "$(REAL_DEV)" ]; then \
 		framescope evaluate --gold "$(REAL_DEV)" --out metrics/real_dev.json; \

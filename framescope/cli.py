@@ -188,44 +188,86 @@ def _version(tracking: Any, uri: str) -> str | None:
 def outlets(
     directory: Annotated[Path, typer.Argument(help="A `framescope score` output directory.")],
     no_mlflow: Annotated[bool, typer.Option("--no-mlflow", help="Do not log to MLflow.")] = False,
-    samples: Annotated[int, typer.Option(help="Bootstrap resamples.")] = 1000,
+    samples: Annotated[int, typer.Option(help="Bootstrap resamples and permutations.")] = 1000,
     seed: Annotated[int, typer.Option(help="Bootstrap seed.")] = 13,
     experiment: Annotated[str, typer.Option(help="MLflow experiment.")] = "framescope",
+    classifier_metrics: Annotated[
+        Path | None,
+        typer.Option(help="evaluate_report.json: adds frame shares corrected for its P/R."),
+    ] = None,
+    min_articles: Annotated[int, typer.Option(help="Fewer articles: insufficient.")] = 3,
+    min_sentences: Annotated[int, typer.Option(help="Fewer content sentences: insufficient.")] = 50,
+    top_k: Annotated[int, typer.Option(help="Evidence sentences per outlet and frame.")] = 5,
+    period: Annotated[str, typer.Option(help="Trend period: week or month.")] = "month",
 ) -> None:
-    """Per-outlet frame shares and stance with 95% intervals, printed and logged to MLflow."""
-    from framescope.files import write_csv, write_json
-    from framescope.outlets import metric_names, outlet_figures
-    from framescope.score import read_scored
+    """Per-outlet figures with 95% intervals, pairwise tests, trends and evidence, written
+    into DIR, printed, and logged to MLflow."""
+    from framescope.compare import compare_scored, log_comparison, write_comparison
+    from framescope.config import ConfigError, OutletsConfig
+    from framescope.correction import MetricsError
 
     if not (directory / "sentences.parquet").exists() or not (directory / "labels.json").exists():
         raise UserError(
             f"{directory}: not a framescope score output (no sentences.parquet/labels.json)"
         )
-    sentences, labels = read_scored(directory)
-    table = outlet_figures(sentences, labels, samples=samples, seed=seed)
-    write_csv(table, directory / "outlets.csv")
-    write_json(table.to_dict("records"), directory / "outlets.json")
-    names = metric_names(labels)
+    try:
+        config = OutletsConfig(
+            bootstrap_samples=samples,
+            min_articles=min_articles,
+            min_sentences=min_sentences,
+            top_k=top_k,
+            trend_period=period,
+        )
+        comparison = compare_scored(directory, config, seed, classifier_metrics)
+    except (ConfigError, MetricsError) as err:
+        raise UserError(str(err)) from None
+    write_comparison(comparison, directory)
+    table = comparison.outlets
+    names = comparison.metric_names()
     typer.echo(
-        table[["outlet", "n_articles", "n_sentences", *names]].round(3).to_string(index=False)
+        table[["outlet", "n_articles", "n_sentences", "evidence", *names]]
+        .round(3)
+        .to_string(index=False)
+    )
+    significant = int(comparison.pairwise["significant"].sum())
+    typer.echo(
+        f"pairwise tests: {len(comparison.pairwise)}, significant (BH) {significant}", err=True
     )
     if not no_mlflow:
         from framescope import tracking
 
-        run_info = (
-            json.loads((directory / "run.json").read_text())
-            if (directory / "run.json").exists()
-            else {}
-        )
-        parent = tracking.log_outlet_comparison(
-            table,
-            names,
-            experiment,
-            corpus=directory.name,
-            model_uri=run_info.get("model_uri", "unknown"),
-            model_version=run_info.get("model_version"),
-        )
+        parent = log_comparison(comparison, experiment)
         typer.echo(f"logged to MLflow ({tracking.tracking_uri()}), parent run {parent}")
+
+
+@app.command()
+def report(
+    directory: Annotated[
+        Path, typer.Argument(help="A folder written by `framescope outlets` (or `score`).")
+    ],
+    out: Annotated[Path, typer.Option("--out", help="The HTML file to write.")],
+    title: Annotated[str, typer.Option(help="Report title.")] = "",
+) -> None:
+    """One self-contained HTML report: comparison, pairwise tests, trends, evidence."""
+    from framescope.charts import comparison_charts
+    from framescope.compare import compare_scored, read_comparison
+    from framescope.config import OutletsConfig
+    from framescope.files import write_text
+    from framescope.report import render_report
+
+    try:
+        comparison = read_comparison(directory)
+    except FileNotFoundError:
+        if not (directory / "sentences.parquet").exists():
+            raise UserError(
+                f"{directory}: no outlet comparison (run `framescope outlets` on a score output)"
+            ) from None
+        comparison = compare_scored(directory, OutletsConfig())
+    except (ValueError, KeyError) as err:
+        raise UserError(f"{directory}: unreadable comparison files ({err})") from None
+    charts = comparison_charts(comparison.outlets, comparison.trends, comparison.labels)
+    write_text(render_report(comparison, charts, title), out)
+    typer.echo(f"report {out}: {len(comparison.outlets)} outlets, {len(charts)} charts")
 
 
 @app.command()

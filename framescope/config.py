@@ -125,14 +125,31 @@ class TrainConfig:
         )
 
 
+TREND_PERIODS = ("week", "month")
+
+
 @dataclass(frozen=True)
 class OutletsConfig:
     bootstrap_samples: int = 1000
     confidence: float = 0.95
+    min_articles: int = 3
+    min_sentences: int = 50
+    alpha: float = 0.05
+    top_k: int = 5
+    trend_period: str = "month"
 
     def __post_init__(self) -> None:
         _check(self.bootstrap_samples >= 100, "outlets.bootstrap_samples", "must be >= 100")
         _check(0.5 < self.confidence < 1, "outlets.confidence", "must be in (0.5, 1)")
+        _check(self.min_articles >= 2, "outlets.min_articles", "must be >= 2")
+        _check(self.min_sentences >= 1, "outlets.min_sentences", "must be >= 1")
+        _check(0 < self.alpha < 0.5, "outlets.alpha", "must be in (0, 0.5)")
+        _check(1 <= self.top_k <= 100, "outlets.top_k", "must be in 1..100")
+        _check(
+            self.trend_period in TREND_PERIODS,
+            "outlets.trend_period",
+            f"{self.trend_period!r} not in {list(TREND_PERIODS)}",
+        )
 
 
 @dataclass(frozen=True)

@@ -138,6 +138,30 @@ def dev_score(metrics: dict[str, Any]) -> float:
     return float((metrics["frames"]["macro_f1"] + metrics["stance"]["macro_f1"]) / 2)
 
 
+def slices(
+    predictions: pd.DataFrame, gold: pd.DataFrame, labels: LabelSpace, by: str = schema.OUTLET
+) -> dict[str, dict[str, Any]]:
+    """Per-slice (default: per-outlet) frame and stance F1, so a reader sees where the
+    classifier is weaker. Small slices give noisy F1: `n_sentences` says how small.
+    """
+    out: dict[str, dict[str, Any]] = {}
+    keys = gold[by].astype(str).to_numpy()
+    for key in sorted(set(keys)):
+        mask = keys == key
+        part = evaluate(
+            predictions[mask].reset_index(drop=True), gold[mask].reset_index(drop=True), labels
+        )
+        out[key] = {
+            "n_sentences": part["n_sentences"],
+            "n_content": part["n_content"],
+            "frames.macro_f1": part["frames"]["macro_f1"],
+            "stance.macro_f1": part["stance"]["macro_f1"],
+            "boilerplate.f1": part["boilerplate"]["f1"],
+            **{f"frames.{f}.f1": part["frames"][f]["f1"] for f in labels.frame_ids},
+        }
+    return out
+
+
 def headline(metrics: dict[str, Any]) -> dict[str, float]:
     """The flat numbers for `dvc metrics show` and MLflow."""
     flat = {

@@ -54,3 +54,29 @@ def frame_share(frame_id: str) -> str:
 
 def stance_share(class_id: str) -> str:
     return f"stance_share.{class_id}"
+
+
+# outlet comparison (framescope.compare): evidence flag, corrected shares, pairwise, trends
+EVIDENCE = "evidence"  # "ok" or "insufficient"
+INSUFFICIENT = "insufficient"
+DATE_FROM = "date_from"
+DATE_TO = "date_to"
+OUTLET_A = "outlet_a"
+OUTLET_B = "outlet_b"
+METRIC = "metric"
+VALUE_A = "value_a"
+VALUE_B = "value_b"
+DIFFERENCE = "difference"
+P_VALUE = "p_value"
+Q_VALUE = "q_value"
+SIGNIFICANT = "significant"
+PERIOD = "period"
+FRAME = "frame"
+RANK = "rank"
+PROBABILITY = "probability"
+PREDICTED = "predicted"
+
+
+def frame_share_corrected(frame_id: str) -> str:
+    """A frame share corrected for the classifier's measured precision and recall."""
+    return f"frame_share_corrected.{frame_id}"

@@ -93,7 +93,12 @@ def run(
 
 
 def log_metrics(metrics: Mapping[str, float]) -> None:
-    clean = {k.replace("@", "_at_"): float(v) for k, v in metrics.items() if v is not None}
+    # NaN (a share that cannot be corrected) is left out rather than logged.
+    clean = {
+        k.replace("@", "_at_"): float(v)
+        for k, v in metrics.items()
+        if v is not None and float(v) == float(v)
+    }
     _mlflow().log_metrics(clean)
 
 
@@ -191,11 +196,14 @@ def log_outlet_comparison(
     model_uri: str,
     model_version: str | None,
     params: Mapping[str, Any] | None = None,
+    tables: Mapping[str, pd.DataFrame] | None = None,
+    charts: Mapping[str, bytes] | None = None,
 ) -> str:
     """A parent run for the batch and one child run per outlet, named after the outlet.
 
     Child runs carry the same metric names, so MLflow's run comparison lines outlets up side
-    by side. Returns the parent run id.
+    by side. `tables` (artifact file -> table) go to the parent via log_table, `charts`
+    (file name -> PNG bytes) under its `charts/`. Returns the parent run id.
     """
     mlflow = _mlflow()
     tags = {
@@ -206,6 +214,13 @@ def log_outlet_comparison(
     }
     with run(experiment, "outlets", params, run_name=f"outlets: {corpus}", tags=tags) as parent:
         log_table(table, "outlets.json")
+        for artifact_file, extra in (tables or {}).items():
+            log_table(extra, artifact_file)
+        if charts:
+            with tempfile.TemporaryDirectory() as tmp:
+                for name, png in charts.items():
+                    Path(tmp, name).write_bytes(png)
+                mlflow.log_artifacts(tmp, "charts")
         for row in table.to_dict("records"):
             with mlflow.start_run(run_name=str(row["outlet"]), nested=True):
                 mlflow.set_tags(
@@ -213,14 +228,15 @@ def log_outlet_comparison(
                         **tags,
                         "stage": "outlets",
                         "outlet": str(row["outlet"]),
+                        **({"evidence": str(row["evidence"])} if "evidence" in row else {}),
                     }
                 )
-                mlflow.log_params(
-                    {"n_articles": row["n_articles"], "n_sentences": row["n_sentences"]}
-                )
+                child_params = ("n_articles", "n_sentences", "date_from", "date_to")
+                mlflow.log_params({k: row[k] for k in child_params if pd.notna(row.get(k))})
                 metrics = {"n_articles": row["n_articles"], "n_sentences": row["n_sentences"]}
                 for name in metric_names:
                     for suffix in ("", ".ci_low", ".ci_high"):
-                        metrics[name + suffix] = row[name + suffix]
+                        if name + suffix in row:
+                            metrics[name + suffix] = row[name + suffix]
                 log_metrics(metrics)
         return str(parent.info.run_id)

@@ -16,7 +16,9 @@ test = pd.read_parquet(args.labelled).query(f"{schema.SPLIT} == 'test'").reset_i
 model = tracking.load_model(args.model)
 predictions = model.predict(test[[schema.TEXT]])
 metrics = ev.evaluate(predictions, test, label_space(model))
-write_json(ev.headline(metrics), args.metrics)
+headline = ev.headline(metrics)
+metrics["slices"] = {"outlet": ev.slices(predictions, test, label_space(model))}
+write_json(headline, args.metrics)
 write_json(metrics, args.report)
 write_csv(ev.confusion_rows(test, predictions), f"{args.plots}/stance_confusion.csv")
 write_csv(
@@ -38,6 +40,8 @@ with tracking.run(
         "family": registry["family"],
     },
 ):
-    tracking.log_metrics(ev.headline(metrics))
+    tracking.log_metrics(headline)
     tracking.log_artifact(args.report)
+    by_outlet = pd.DataFrame.from_dict(metrics["slices"]["outlet"], orient="index")
+    tracking.log_table(by_outlet.rename_axis(schema.OUTLET).reset_index(), "slices_outlet.json")
 print(ev.format_report(metrics))

@@ -1,28 +1,16 @@
-"""Stage `outlets`: per-outlet figures with intervals -> reports/ and MLflow child runs."""
+"""Stage `outlets`: the outlet comparison (figures, pairwise tests, trends, evidence) -> reports/
+and MLflow (parent run, one child per outlet, tables and charts)."""
 
-import json
-from pathlib import Path
-
-from framescope import tracking
-from framescope.files import write_csv, write_json
-from framescope.outlets import metric_names, outlet_figures
-from framescope.score import read_scored
+from framescope.compare import compare_scored, log_comparison, write_comparison
 from pipelines._args import parse
 
-params, args = parse(__doc__, "scored", "csv", "json")
-sentences, labels = read_scored(args.scored)
-cfg = params.outlets
-table = outlet_figures(sentences, labels, cfg.bootstrap_samples, cfg.confidence, params.seed)
-write_csv(table, args.csv)
-write_json(table.to_dict("records"), args.json)
-run_info = json.loads(Path(args.scored, "run.json").read_text())
-tracking.log_outlet_comparison(
-    table,
-    metric_names(labels),
+params, args = parse(__doc__, "scored", "classifier_metrics", "out")
+comparison = compare_scored(args.scored, params.outlets, params.seed, args.classifier_metrics)
+write_comparison(comparison, args.out)
+log_comparison(
+    comparison,
     params.tracking.experiment,
-    corpus=Path(args.scored).name,
-    model_uri=run_info["model_uri"],
-    model_version=run_info["model_version"],
     params={"outlets": params.section("outlets"), "seed": params.seed},
 )
-print(f"outlets: {len(table)} outlets")
+tested = int((comparison.outlets["evidence"] == "ok").sum())
+print(f"outlets: {len(comparison.outlets)} outlets, {tested} tested pairwise")

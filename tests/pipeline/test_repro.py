@@ -152,6 +152,7 @@ def test_repro_ran_every_stage(repro):
         "evaluate",
         "score",
         "outlets",
+        "report",
     ):
         assert f"Running stage '{stage}'" in done.stdout
 
@@ -177,6 +178,11 @@ def test_outlet_report(repro):
         assert (table[f"{share}.ci_low"] <= table[share] + 1e-9).all()
         assert (table[share] <= table[f"{share}.ci_high"] + 1e-9).all()
     assert len(json.loads((copy / "reports" / "outlets.json").read_text())) == len(table)
+    corrected = [c for c in table.columns if c.startswith("frame_share_corrected.")]
+    assert corrected, "no shares corrected by the evaluate stage's precision/recall"
+    pairwise = pd.read_csv(copy / "reports" / "pairwise.csv")
+    assert len(pairwise) > 0 and pairwise["q_value"].between(0, 1).all()
+    assert "<img" in (copy / "reports" / "outlets.html").read_text(encoding="utf-8")
 
 
 def test_champion_alias_in_registry(repro, client):

@@ -1,0 +1,114 @@
+"""The HTML report in a real browser: headless Chromium renders it, charts are there, and an
+article sentence carrying `<script>alert(1)</script>` shows as text and runs nothing.
+
+Chromium is Debian's `chromium` package. `make test` installs it; this test also tries
+`apt-get install` once (as root) and skips, with the reason, only when that is impossible.
+The screenshot is kept in test-artifacts/ (or $FRAMESCOPE_TEST_ARTIFACTS).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from conftest import XSS_SENTENCE
+
+from framescope.charts import comparison_charts
+from framescope.compare import compare_scored
+from framescope.config import OutletsConfig
+from framescope.report import render_report
+
+pytestmark = pytest.mark.slow
+
+REPO = Path(__file__).resolve().parents[2]
+_NAMES = ("chromium", "chromium-browser")
+
+
+def _find() -> str | None:
+    return next((found for name in _NAMES if (found := shutil.which(name))), None)
+
+
+def _install() -> str:
+    """Install Debian's chromium; returns why it failed ('' on success)."""
+    if shutil.which("apt-get") is None:
+        return "no apt-get on this machine"
+    if os.geteuid() != 0:
+        return "not root, cannot apt-get install (run `make test`, or install chromium)"
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    for args in (
+        ["apt-get", "update", "-qq"],
+        ["apt-get", "install", "-y", "-qq", "--no-install-recommends", "chromium"],
+    ):
+        try:
+            done = subprocess.run(args, env=env, capture_output=True, text=True, timeout=900)
+        except (OSError, subprocess.TimeoutExpired) as err:
+            return f"{' '.join(args)}: {err}"
+        if done.returncode != 0:
+            return f"{' '.join(args)} failed: {done.stderr.strip()[-300:]}"
+    return ""
+
+
+@pytest.fixture(scope="session")
+def chromium() -> str:
+    found = _find()
+    if found is None:
+        reason = _install()
+        found = _find()
+        if found is None:
+            pytest.skip(f"headless Chromium is not available and could not be installed: {reason}")
+    return found
+
+
+def _browser(chromium: str, *args: str) -> subprocess.CompletedProcess[str]:
+    base = [chromium, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"]
+    return subprocess.run(
+        [*base, "--hide-scrollbars", *args], capture_output=True, text=True, timeout=180
+    )
+
+
+@pytest.fixture
+def report_file(synthetic_scored_dir: Path, tmp_path: Path) -> Path:
+    config = OutletsConfig(bootstrap_samples=200, min_sentences=30, top_k=3)
+    comparison = compare_scored(synthetic_scored_dir, config)
+    charts = comparison_charts(comparison.outlets, comparison.trends, comparison.labels)
+    path = tmp_path / "report.html"
+    path.write_text(render_report(comparison, charts), encoding="utf-8")
+    return path
+
+
+def test_report_renders_charts_and_runs_no_article_script(chromium, report_file):
+    done = _browser(chromium, "--dump-dom", report_file.as_uri())
+    assert done.returncode == 0, done.stderr[-2000:]
+    dom = done.stdout
+    assert "<body" in dom, "Chromium printed no DOM"
+    # The sentence is in the page as text (escaped in the serialised DOM), not as an element.
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in dom
+    assert "<script" not in dom.lower()
+    assert "Herald story 0 &lt;b&gt;bold&lt;/b&gt;" in dom
+    assert "<title>Outlet comparison: scored</title>" in dom  # nothing rewrote the page
+    assert dom.count('src="data:image/png;base64,') == 3  # heatmap, net stance, trends
+    for alt in ("heatmap of raw frame shares", "net stance by outlet", "frame shares by period"):
+        assert alt in dom
+    assert XSS_SENTENCE not in dom
+
+
+def test_report_screenshot_is_kept_and_shows_the_charts(chromium, report_file):
+    from PIL import Image
+
+    folder = Path(os.environ.get("FRAMESCOPE_TEST_ARTIFACTS", REPO / "test-artifacts"))
+    folder.mkdir(parents=True, exist_ok=True)
+    shot = folder / "report.png"
+    shot.unlink(missing_ok=True)
+    done = _browser(
+        chromium, f"--screenshot={shot}", "--window-size=1200,2400", report_file.as_uri()
+    )
+    assert done.returncode == 0 and shot.exists(), done.stderr[-2000:]
+    image = Image.open(shot).convert("RGB")
+    assert image.size == (1200, 2400)
+    # The charts' blues: the page without charts has no blue pixel (text is grey on white).
+    pixels = image.get_flattened_data() if hasattr(image, "get_flattened_data") else image.getdata()
+    blue = sum(1 for r, _, b in pixels if b > r + 40)
+    assert blue > 5000, f"only {blue} blue pixels: charts did not render ({shot})"
