@@ -7,6 +7,7 @@ a file written by `framescope annotate import` joins training without a code cha
 from __future__ import annotations
 
 import fnmatch
+import glob
 import re
 from collections.abc import Iterable
 from pathlib import Path
@@ -29,14 +30,14 @@ def gold_paths(patterns: Iterable[str], root: str | Path = ".") -> list[Path]:
     chosen: list[Path] = []
     for pattern in (p for p in patterns if not p.startswith("!")):
         if _GLOB.search(pattern):
-            matches = sorted(root.glob(pattern))
+            matches = sorted(glob.glob(pattern, root_dir=root))
             if not matches:
                 raise GoldError(f"gold: pattern {pattern!r} matches no file under {root}")
         else:
-            matches = [root / pattern]
-        for path in matches:
-            relative = path.relative_to(root).as_posix()
-            if path not in chosen and not any(fnmatch.fnmatch(relative, e) for e in exclude):
+            matches = [pattern]
+        for match in matches:
+            path = root / match  # an absolute match stays absolute
+            if path not in chosen and not any(fnmatch.fnmatch(match, e) for e in exclude):
                 chosen.append(path)
     if not chosen:
         raise GoldError(f"gold: {patterns} leave no gold file")

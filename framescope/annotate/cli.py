@@ -43,17 +43,16 @@ def _scored_table(scored: Path, name: str) -> Path:
 
 
 def _labelled_ids(patterns: list[str]) -> set[str]:
+    """Sentence ids in every gold file the patterns match (none matching is fine)."""
+    import glob
+
     ids: set[str] = set()
-    for pattern in patterns:
-        for path in (
-            sorted(Path().glob(pattern)) if any(c in pattern for c in "*?[") else [Path(pattern)]
-        ):
-            for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-                if line.strip():
-                    try:
-                        ids.add(json.loads(line)["sentence_id"])
-                    except (ValueError, KeyError, TypeError):
-                        raise _user_error(f"{path}:{number}: not a gold line") from None
+    for path in sorted({Path(m) for p in patterns for m in glob.glob(p)}):
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            try:
+                ids.add(json.loads(line)["sentence_id"]) if line.strip() else None
+            except (ValueError, KeyError, TypeError):
+                raise _user_error(f"{path}:{number}: not a gold line") from None
     return ids
 
 

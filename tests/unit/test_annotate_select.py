@@ -105,43 +105,6 @@ def test_dedupe_keeps_one_copy_of_repeated_text():
     assert dedupe_texts(pool)[schema.TEXT].tolist() == ["Same line.", "Other."]
 
 
-@pytest.fixture(scope="module")
-def tiny_bert(tmp_path_factory):
-    """A randomly initialised 1-layer BERT and a word-level vocabulary, saved like a hub model."""
-    import torch
-    from transformers import BertConfig, BertModel, BertTokenizerFast
-
-    folder = tmp_path_factory.mktemp("tiny_bert")
-    words = [
-        "kyiv",
-        "moscow",
-        "held",
-        "land",
-        "talks",
-        "losses",
-        "border",
-        "troops",
-        "the",
-        "a",
-        "of",
-    ]
-    (folder / "vocab.txt").write_text(
-        "\n".join(["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", *words]) + "\n"
-    )
-    BertTokenizerFast(vocab_file=str(folder / "vocab.txt")).save_pretrained(folder)
-    torch.manual_seed(0)
-    config = BertConfig(
-        vocab_size=5 + len(words),
-        hidden_size=16,
-        num_hidden_layers=1,
-        num_attention_heads=2,
-        intermediate_size=32,
-        max_position_embeddings=64,
-    )
-    BertModel(config).save_pretrained(folder)
-    return folder
-
-
 def test_transformer_embedder_is_normalised_and_order_independent(tiny_bert):
     from framescope.annotate.embed import TransformerEmbedder
 
