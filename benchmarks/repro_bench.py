@@ -15,8 +15,22 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 SKIP = shutil.ignore_patterns(
-    ".venv", ".git", "mlflow.db", "mlruns", "mlartifacts", "cache", "tmp", "stages", "scored",
-    "champion", "registry.json", "metrics", "reports", "dvc.lock", "__pycache__", "*.egg-info",
+    ".venv",
+    ".git",
+    "mlflow.db",
+    "mlruns",
+    "mlartifacts",
+    "cache",
+    "tmp",
+    "stages",
+    "scored",
+    "champion",
+    "registry.json",
+    "metrics",
+    "reports",
+    "dvc.lock",
+    "__pycache__",
+    "*.egg-info",
 )
 
 
