@@ -324,3 +324,9 @@ def main() -> None:
             sys.exit(EXIT_INTERNAL)
         raise
     sys.exit(code if isinstance(code, int) else EXIT_OK)
+
+
+# Registered last: the annotate commands import this module's UserError lazily.
+from framescope.annotate.cli import annotate_app  # noqa: E402
+
+app.add_typer(annotate_app, name="annotate")

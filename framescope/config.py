@@ -39,11 +39,17 @@ class IngestConfig:
 class SplitConfig:
     dev_fraction: float = 0.2
     test_fraction: float = 0.2
+    unlabelled: str = "error"  # a sentence without gold: "error", or "drop" it (unlabelled pool)
 
     def __post_init__(self) -> None:
         for name in ("dev_fraction", "test_fraction"):
             value = getattr(self, name)
             _check(0 < value < 0.5, f"split.{name}", f"must be in (0, 0.5), got {value}")
+        _check(
+            self.unlabelled in ("error", "drop"),
+            "split.unlabelled",
+            f"{self.unlabelled!r} not in ['error', 'drop']",
+        )
 
 
 @dataclass(frozen=True)
@@ -163,12 +169,29 @@ class TrackingConfig:
 class Params:
     seed: int = 13
     codebook: str = "labels/codebook.yaml"
-    gold: str = "labels/gold/demo.jsonl"
+    # One gold file, or a list of paths and globs; "!pattern" leaves matching files out.
+    gold: str | tuple[str, ...] = "labels/gold/demo.jsonl"
     ingest: IngestConfig = field(default_factory=IngestConfig)
     split: SplitConfig = field(default_factory=SplitConfig)
     train: TrainConfig = field(default_factory=TrainConfig)
     outlets: OutletsConfig = field(default_factory=OutletsConfig)
     tracking: TrackingConfig = field(default_factory=TrackingConfig)
+
+    def __post_init__(self) -> None:
+        gold = [self.gold] if isinstance(self.gold, str) else self.gold
+        _check(
+            isinstance(gold, list | tuple)
+            and len(gold) > 0
+            and all(isinstance(g, str) and g.strip() for g in gold),
+            "gold",
+            "expected a path or a non-empty list of paths and globs",
+        )
+        object.__setattr__(self, "gold", self.gold if isinstance(self.gold, str) else tuple(gold))
+
+    @property
+    def gold_patterns(self) -> tuple[str, ...]:
+        """The gold entry as a tuple of paths, globs and "!" exclusions."""
+        return (self.gold,) if isinstance(self.gold, str) else tuple(self.gold)
 
     def section(self, name: str) -> dict[str, Any]:
         """A section as plain data, for logging as run params."""

@@ -64,12 +64,20 @@ def label_arrays(
     )
 
 
-def join_gold(sentences: pd.DataFrame, gold: pd.DataFrame) -> pd.DataFrame:
-    """Sentences with their gold labels; fails if a sentence has no gold or gold has no sentence."""
+def join_gold(
+    sentences: pd.DataFrame, gold: pd.DataFrame, unlabelled: str = "error"
+) -> pd.DataFrame:
+    """Sentences with their gold labels; fails if gold has no sentence.
+
+    A sentence without gold fails too, unless `unlabelled="drop"` (a corpus that is only partly
+    annotated, as in the annotation loop): then it is left out.
+    """
     labels = gold[[schema.SENTENCE_ID, schema.FRAMES, schema.STANCE, schema.BOILERPLATE]]
     joined = sentences.merge(labels, on=schema.SENTENCE_ID, how="left", indicator=True)
     missing = joined[joined["_merge"] == "left_only"]
-    if len(missing):
+    if len(missing) and unlabelled == "drop":
+        joined = joined[joined["_merge"] == "both"].reset_index(drop=True)
+    elif len(missing):
         raise GoldError(
             f"{len(missing)} sentences have no gold label, "
             f"e.g. {missing[schema.SENTENCE_ID].iloc[0]}"

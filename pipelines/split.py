@@ -4,15 +4,20 @@ import pandas as pd
 
 from framescope import schema
 from framescope.codebook import load_codebook
-from framescope.dataset import join_gold, load_gold, split_articles
+from framescope.dataset import join_gold, split_articles
 from framescope.files import write_parquet
+from framescope.goldset import gold_paths, load_gold_files, split_leaks
 from pipelines._args import parse
 
 params, args = parse(__doc__, "sentences", "labelled")
-gold = load_gold(params.gold, load_codebook(params.codebook))
-labelled = join_gold(pd.read_parquet(args.sentences), gold)
+paths = gold_paths(params.gold_patterns)
+gold = load_gold_files(paths, load_codebook(params.codebook))
+labelled = join_gold(pd.read_parquet(args.sentences), gold, params.split.unlabelled)
 labelled[schema.SPLIT] = split_articles(
     labelled, params.split.dev_fraction, params.split.test_fraction, params.seed
 )
 write_parquet(labelled, args.labelled)
+print("split: gold files", [str(p) for p in paths], f"{len(labelled)} labelled sentences")
 print("split:", labelled.groupby(schema.SPLIT)[schema.ARTICLE_ID].nunique().to_dict(), "articles")
+leaks = split_leaks(labelled)
+print(f"split: {leaks[schema.TEXT].nunique()} content text(s) repeated across splits")

@@ -12,7 +12,8 @@ from framescope import schema
 from framescope.codebook import load_codebook
 from framescope.config import load_params
 from framescope.corpus import ReadOptions, collect_articles, read_articles
-from framescope.dataset import join_gold, load_gold
+from framescope.dataset import join_gold
+from framescope.goldset import gold_paths, load_gold_files
 from framescope.segment import segment_articles
 
 REPO = Path(__file__).resolve().parents[2]
@@ -56,5 +57,6 @@ def test_demo_articles_all_name_an_outlet_except_docs(ingested):
 
 def test_every_ingested_sentence_has_a_gold_label(ingested):
     params, articles, _ = ingested
-    gold = load_gold(REPO / params.gold, load_codebook(REPO / params.codebook))
+    paths = gold_paths(params.gold_patterns, REPO)
+    gold = load_gold_files(paths, load_codebook(REPO / params.codebook))
     join_gold(segment_articles(articles), gold)  # raises GoldError like the split stage
