@@ -158,3 +158,9 @@ def synthetic_scored_dir(tmp_path: Path) -> Path:
         json.dumps({"model_uri": "models:/framescope/7", "model_version": "7"})
     )
     return folder
+
+
+@pytest.fixture(scope="session")
+def tiny_bert(tiny_base_model: Path) -> Path:
+    """The same tiny BERT under the name the annotation tests use."""
+    return tiny_base_model

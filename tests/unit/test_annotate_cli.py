@@ -133,7 +133,7 @@ def test_export_diversity_with_a_tiny_model(scored, tmp_path, monkeypatch, capsy
     [
         (["--strategy", "best"], "--strategy 'best': not one of"),
         (["--measure", "gini"], "--measure 'gini': not one of"),
-        (["--strategy", "diversity", "--embedding-model", "/no/such/dir"], "not a directory"),
+        (["--strategy", "diversity", "--embedding-model", "/no/such/dir"], "not a model directory"),
     ],
 )
 def test_export_usage_errors(scored, tmp_path, monkeypatch, capsys, extra, message):

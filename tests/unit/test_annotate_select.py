@@ -105,21 +105,20 @@ def test_dedupe_keeps_one_copy_of_repeated_text():
     assert dedupe_texts(pool)[schema.TEXT].tolist() == ["Same line.", "Other."]
 
 
-def test_transformer_embedder_is_normalised_and_order_independent(tiny_bert):
-    from framescope.annotate.embed import TransformerEmbedder
+def test_embedder_is_normalised_and_order_independent(tiny_bert):
+    from framescope.annotate.embed import load_embedder
 
-    embed = TransformerEmbedder.load(tiny_bert)
+    embed = load_embedder(str(tiny_bert))
     texts = ["kyiv held land", "the border troops of moscow talks", "losses"]
     vectors = embed(texts)
-    assert vectors.shape == (3, 16) and vectors.dtype == np.float32
+    assert vectors.shape == (3, 32) and vectors.dtype == np.float32
     assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
     assert np.allclose(embed(texts[::-1])[::-1], vectors, atol=1e-5)
     assert not np.allclose(vectors[0], vectors[1])
 
 
-def test_model_dir_errors_name_the_model(tmp_path):
-    from framescope.annotate.embed import EmbedError, model_dir
+def test_embedding_model_errors_name_the_model(tmp_path):
+    from framescope.annotate.embed import EmbedError, load_embedder
 
-    with pytest.raises(EmbedError, match="not a directory"):
-        model_dir(str(tmp_path / "missing"))
-    assert model_dir(str(tmp_path)) == tmp_path
+    with pytest.raises(EmbedError, match="missing: not a model directory"):
+        load_embedder(str(tmp_path / "missing"))
