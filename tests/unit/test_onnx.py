@@ -1,0 +1,67 @@
+"""ONNX Runtime parity with torch for the fine-tuned family (tiny BERT built in code)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from synthetic import labelled_table
+
+from framescope.classifiers.base import LabelSpace
+from framescope.classifiers.pyfunc import predict_frame
+from framescope.config import FinetuneConfig, TrainConfig
+from framescope.train import train
+
+pytest.importorskip("onnxruntime", reason="onnxruntime is a pinned dependency")
+
+TEXTS = [
+    "Kyiv sees the captured land as a bargaining chip for future talks.",
+    "Subscribe to our newsletter.",
+    "The incursion drained scarce reserves and cost Ukraine heavy losses, analysts said on Monday "
+    "after a week of fighting around the town and the villages near the border.",
+    "Photo",
+    "",
+]
+
+
+@pytest.fixture(scope="module")
+def bundles(tiny_base_model, codebook, tmp_path_factory):
+    from framescope.classifiers.onnx_runtime import to_onnx
+
+    labels = LabelSpace.from_codebook(codebook)
+    config = TrainConfig(
+        family="finetune",
+        base_model=str(tiny_base_model),
+        finetune=FinetuneConfig(epochs=1, learning_rate=1e-3, shared_encoder=False),
+    )
+    bundle = train("finetune", labelled_table(2, 0), labelled_table(1, 50), labels, config, 3)
+    folder = tmp_path_factory.mktemp("onnx")
+    return bundle, to_onnx(bundle, folder / "fp32"), to_onnx(bundle, folder / "int8", quantize=True)
+
+
+def test_onnx_matches_torch(bundles):
+    torch_bundle, onnx_bundle, _ = bundles
+    a, b = torch_bundle.scores(TEXTS), onnx_bundle.scores(TEXTS)
+    for name in ("frames", "stance", "boilerplate"):
+        assert np.abs(getattr(a, name) - getattr(b, name)).max() < 1e-4, name
+    left, right = predict_frame(torch_bundle, TEXTS), predict_frame(onnx_bundle, TEXTS)
+    assert list(left.columns) == list(right.columns)
+    assert left["stance"].tolist() == right["stance"].tolist()
+    assert [list(f) for f in left["frames"]] == [list(f) for f in right["frames"]]
+
+
+def test_int8_onnx_runs_and_stays_close(bundles):
+    torch_bundle, _, int8_bundle = bundles
+    a, b = torch_bundle.scores(TEXTS), int8_bundle.scores(TEXTS)
+    assert np.isfinite(b.frames).all() and np.allclose(b.stance.sum(axis=1), 1)
+    assert np.abs(a.stance - b.stance).max() < 0.2
+
+
+def test_onnx_refuses_non_transformer_families(codebook, tmp_path):
+    from framescope.classifiers.onnx_runtime import OnnxError, to_onnx
+    from framescope.config import TfidfConfig
+
+    labels = LabelSpace.from_codebook(codebook)
+    config = TrainConfig(tfidf_lr=TfidfConfig(char_ngram_max=0, max_iter=200))
+    bundle = train("tfidf_lr", labelled_table(2, 0), labelled_table(1, 50), labels, config, 3)
+    with pytest.raises(OnnxError, match="'tfidf_lr'"):
+        to_onnx(bundle, tmp_path)
