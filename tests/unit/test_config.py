@@ -52,7 +52,7 @@ def test_int_accepted_for_float():
         (
             {"train": {"family": "finetune", "families": ["tfidf_lr"]}},
             "train.family",
-            "'finetune' must be 'auto' or one of train.families ['tfidf_lr']",
+            "'finetune' must be 'auto' or one of ['tfidf_lr']",
         ),
         ({"train": {"families": ["tfidf_lr", "bert"]}}, "train.families", "['bert'] not in"),
         ({"train": {"families": []}}, "train.families", "at least one family"),
@@ -124,3 +124,11 @@ def test_params_not_yaml_is_a_config_error(tmp_path):
 def test_list_of_non_strings_is_a_config_error():
     with pytest.raises(ConfigError, match=r"^ingest\.inputs"):
         parse_params({"ingest": {"inputs": [1, 2]}})
+
+
+def test_ensemble_can_be_forced_only_with_two_families():
+    assert parse_params({"train": {"family": "ensemble"}}).train.family == "ensemble"
+    with pytest.raises(ConfigError, match=r"train\.family: 'ensemble' must be"):
+        parse_params({"train": {"family": "ensemble", "families": ["tfidf_lr"]}})
+    with pytest.raises(ConfigError, match=r"train\.family: 'ensemble' must be"):
+        parse_params({"train": {"family": "ensemble", "ensemble": False}})

@@ -175,3 +175,25 @@ def test_length_buckets_cover_every_index_once_and_sort_by_length():
     assert all(len(b) <= 3 for b in batches)
     flat = [lengths[i] for b in batches for i in b]
     assert flat == sorted(flat)
+
+
+def test_ensemble_of_saved_candidates_is_the_same_pyfunc(saved_models, labels, splits, tmp_path):
+    from framescope.classifiers.pyfunc import predict_frame
+    from framescope.select import build_ensemble
+    from framescope.tracking import load_model, save_model
+
+    _, dev_set = splits
+    ensemble = build_ensemble(saved_models, dev_set, labels, 0.05)
+    assert ensemble.family == "ensemble"
+    texts = ["Kyiv treats Kursk as a bargaining chip.", "Subscribe now."]
+    direct = predict_frame(ensemble, texts)
+    assert list(direct.columns) == _expected_columns(labels)
+    # The raw ensemble probability is the mean of the members' calibrated probabilities.
+    members = [m.scores(texts).frames for m in ensemble.heads.members]  # type: ignore[attr-defined]
+    np.testing.assert_allclose(ensemble.heads.scores(texts).frames, np.mean(members, axis=0))
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("MLFLOW_TRACKING_URI", f"sqlite:///{tmp_path / 'mlflow.db'}")
+        mp.chdir(tmp_path)
+        path = save_model(ensemble, tmp_path / "ensemble", texts)
+    reloaded = load_model(str(path)).predict(pd.DataFrame({schema.TEXT: texts}))
+    pd.testing.assert_frame_equal(reloaded, direct)
