@@ -1,4 +1,4 @@
-"""Time a full `dvc repro` from clean and a second, no-op `dvc repro` (issue target: <=5 min, <=10 s).
+"""Time a full `dvc repro` from clean and a second, no-op one (targets: <=5 min, <=10 s).
 
 Copies the working tree (without outputs, caches or the MLflow store) to a temp folder and runs
 there, so the measurement never touches your own runs. Usage: python benchmarks/repro_bench.py
@@ -35,7 +35,10 @@ def main() -> None:
         second, log = timed(["dvc", "repro"], work)
         reran = log.count("Running stage")
     print(f"full dvc repro from clean: {first:.1f} s (target <= 300 s, ratio {first / 300:.2f})")
-    print(f"second dvc repro, nothing changed: {second:.1f} s, stages re-run: {reran} (target <= 10 s)")
+    print(
+        f"second dvc repro, nothing changed: {second:.1f} s, stages re-run: {reran}"
+        " (target <= 10 s)"
+    )
     sys.exit(0)
 
 

@@ -9,7 +9,7 @@ from framescope import schema
 from framescope.classifiers.base import LabelSpace
 
 
-def _article_counts(sentences: pd.DataFrame, labels: LabelSpace) -> pd.DataFrame:
+def article_counts(sentences: pd.DataFrame, labels: LabelSpace) -> pd.DataFrame:
     """One row per article: content sentences, sentences per frame, sentences per stance class."""
     content = sentences[~sentences[schema.BOILERPLATE].astype(bool)]
     counts = pd.DataFrame(
@@ -49,14 +49,27 @@ def outlet_figures(
     Boilerplate sentences never count. The interval resamples whole articles, because
     sentences of one article are not independent.
     """
-    counts = _article_counts(sentences, labels)
+    all_articles = sentences.groupby(schema.OUTLET)[schema.ARTICLE_ID].nunique()
+    counts = article_counts(sentences, labels)
+    return figures_from_counts(counts, all_articles, labels, samples, confidence, seed)
+
+
+def figures_from_counts(
+    counts: pd.DataFrame,
+    all_articles: pd.Series,
+    labels: LabelSpace,
+    samples: int = 1000,
+    confidence: float = 0.95,
+    seed: int = 13,
+) -> pd.DataFrame:
+    """`outlet_figures` from `article_counts` rows (sorted by outlet, article) and articles per
+    outlet: a streamed run sums these part by part instead of loading every sentence."""
     names = metric_names(labels)
     value_columns = ["n", *labels.frame_ids, *labels.stance_ids]
     polarity = np.asarray(labels.stance_polarity, dtype=float)
     rng = np.random.default_rng(seed)
     low_q, high_q = (1 - confidence) / 2, 1 - (1 - confidence) / 2
     rows = []
-    all_articles = sentences.groupby(schema.OUTLET)[schema.ARTICLE_ID].nunique()
     for outlet, group in counts.groupby(schema.OUTLET, sort=True):
         matrix = group[value_columns].to_numpy(dtype=float)
         point = _figures(matrix.sum(axis=0), polarity)
