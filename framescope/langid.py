@@ -29,7 +29,8 @@ def _model() -> Any:
 
 def detect(text: str) -> str:
     """ISO 639-1 code of the sentence's language, or `und`."""
-    if sum(c.isalpha() for c in text[:400]) < MIN_LETTERS:
+    head = text[:400]
+    if len(head) < MIN_LETTERS or sum(map(str.isalpha, head)) < MIN_LETTERS:
         return UNDETERMINED
     # fastText reads one line; the first 1,000 characters say enough about the language.
     # Lower case: the model takes ALL-CAPS headlines for Volapük or Basque.

@@ -262,8 +262,7 @@ def score_paths(
 
 
 def outlet_table(
-    store: PartStore,
-    names: list[str],
+    part_files: list[Path],
     labels: LabelSpace,
     language: str | None,
     samples: int,
@@ -280,8 +279,8 @@ def outlet_table(
         LANG,
     ]
     counts, per_outlet = [], []
-    for part in store.iter_part(names, SENTENCES, columns):
-        part = _in_language(part, language)
+    for path in part_files:
+        part = _in_language(pd.read_parquet(path, columns=columns), language)
         counts.append(article_counts(part, labels))
         per_outlet.append(part.groupby(schema.OUTLET)[schema.ARTICLE_ID].nunique())
     all_counts = pd.concat(counts, ignore_index=True).sort_values(
@@ -310,7 +309,8 @@ def _finish(
     language = manifest["fingerprint"]["language"]
     store.write_rejects(names)
     write_json(labels.as_dict(), store.out / "labels.json")
-    table = outlet_table(store, names, labels, language, samples, confidence, seed)
+    part_files = [store.out / SENTENCES / f"{name}.parquet" for name in names]
+    table = outlet_table(part_files, labels, language, samples, confidence, seed)
     write_csv(table, store.out / "outlets.csv")
     manifest["status"] = "complete"
     store.save_manifest(manifest)
