@@ -151,30 +151,106 @@ def score(
     glob: Annotated[
         str, typer.Option(help="Only files matching this pattern inside folders.")
     ] = "*",
+    text_col: Annotated[str, typer.Option(help="Column with the article text.")] = "text",
+    outlet_col: Annotated[str, typer.Option(help="Column with the outlet.")] = "outlet",
+    date_col: Annotated[str, typer.Option(help="Column with the date.")] = "date",
+    url_col: Annotated[str, typer.Option(help="Column with the URL.")] = "url",
+    title_col: Annotated[str, typer.Option(help="Column with the headline.")] = "title",
+    id_col: Annotated[str, typer.Option(help="Column with the article id.")] = "id",
+    resume: Annotated[
+        bool, typer.Option("--resume", help="Continue a killed run in --out.")
+    ] = False,
+    engine: Annotated[str, typer.Option(help="local (streaming) or spark.")] = "local",
+    master: Annotated[
+        str | None, typer.Option(help="Spark master URL (spark engine; default local[*]).")
+    ] = None,
+    language: Annotated[
+        str, typer.Option(help="The model's language; other sentences leave outlet figures.")
+    ] = "en",
+    chunk_size: Annotated[int, typer.Option(help="Articles per Parquet part.")] = 500,
+    cache_size: Annotated[int, typer.Option(help="Sentences kept in the prediction cache.")] = (
+        50_000
+    ),
+    batch_size: Annotated[int, typer.Option(help="Sentences per model call.")] = 512,
+    threads: Annotated[
+        int | None, typer.Option(help="Threads for BLAS/torch (default: the libraries').")
+    ] = None,
+    no_mlflow: Annotated[
+        bool, typer.Option("--no-mlflow", help="Do not log the run to MLflow.")
+    ] = False,
+    progress: Annotated[
+        bool | None,
+        typer.Option("--progress/--no-progress", help="Progress bar (default: on a terminal)."),
+    ] = None,
+    samples: Annotated[int, typer.Option(help="Bootstrap resamples for outlet figures.")] = 1000,
     seed: Annotated[int, typer.Option(help="Seed for the bootstrap intervals.")] = 13,
 ) -> None:
-    """Score articles into DIR: sentences, articles, outlet figures and rejects."""
-    from framescope import tracking
-    from framescope.corpus import ReadOptions
-    from framescope.files import write_json
-    from framescope.score import score_paths
+    """Score articles into DIR: Parquet parts of sentences and articles, outlet figures, rejects."""
+    from framescope.corpus import Columns, ReadOptions
+    from framescope.score import ScoreError, ScoreSettings
 
-    loaded, uri = _load(model)
-    summary = score_paths(
-        inputs, out, loaded, ReadOptions(default_outlet=outlet, glob=glob), seed=seed
+    if engine not in ("local", "spark"):
+        raise UserError(f"--engine {engine}: must be local or spark")
+    missing = [p for p in inputs if not Path(p).exists()]
+    if missing:
+        raise UserError(f"input {missing[0]}: no such file or folder")
+    uri = model or default_model()
+    if no_mlflow and uri.startswith(("models:", "runs:")):
+        raise UserError(f"model {uri}: --no-mlflow needs a model directory, not a registry URI")
+    options = ReadOptions(
+        columns=Columns(text_col, outlet_col, date_col, url_col, title_col, id_col),
+        default_outlet=outlet,
+        glob=glob,
     )
-    write_json(
-        {
-            "model_uri": uri,
-            "model_version": _version(tracking, uri),
-            "inputs": inputs,
-            "summary": summary.__dict__,
-        },
-        out / "run.json",
-    )
+    try:
+        settings = ScoreSettings(chunk_size, language, cache_size, batch_size, resume, progress)
+    except ScoreError as err:
+        raise UserError(str(err)) from None
+    if engine == "spark":
+        from framescope.score_spark import score_spark
+
+        summary = score_spark(inputs, out, uri, options, settings, master, samples, seed=seed)
+    else:
+        from framescope.predictor import set_threads
+        from framescope.score import score_paths
+
+        set_threads(threads)
+        loaded, uri = _load(uri)
+        try:
+            summary = score_paths(
+                inputs, out, loaded, options, samples, seed=seed, settings=settings
+            )
+        except ScoreError as err:
+            raise UserError(str(err)) from None
+    _write_run(out, uri, inputs, engine, summary, no_mlflow)
     typer.echo(summary.line())
     if summary.rejected:
         raise typer.Exit(EXIT_REJECTS)
+
+
+def _write_run(
+    out: Path, uri: str, inputs: list[str], engine: str, summary: Any, no_mlflow: bool
+) -> None:
+    """run.json beside the outputs and, unless --no-mlflow, a `score` run in MLflow."""
+    from framescope.files import write_json
+
+    info = {
+        "model_uri": uri,
+        "model_version": None,
+        "inputs": inputs,
+        "engine": engine,
+        "summary": summary.as_dict(),
+    }
+    if not no_mlflow:
+        from framescope import tracking
+
+        info["model_version"] = _version(tracking, uri)
+        numbers = {k: v for k, v in summary.as_dict().items() if isinstance(v, int | float)}
+        params = {"inputs": ",".join(inputs)[:500], "engine": engine, "model_uri": uri}
+        with tracking.run("framescope", "score", params, run_name=f"score: {out.name}"):
+            tracking.log_metrics(numbers)
+            tracking.log_artifact(out / "manifest.json")
+    write_json(info, out / "run.json")
 
 
 def _version(tracking: Any, uri: str) -> str | None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, fields, is_dataclass
 from pathlib import Path
-from typing import Any, TypeVar, get_type_hints
+from typing import Any, TypeVar, get_args, get_type_hints
 
 from framescope.files import read_yaml
 
@@ -240,6 +240,9 @@ def _build(cls: type[T], raw: Any, where: str) -> T:
             kwargs[name] = float(value)
         elif str(hint).startswith("tuple"):
             _check(isinstance(value, list), key, "expected a list")
+            item = get_args(hint)[0] if get_args(hint) else object
+            wrong = [v for v in value if not isinstance(v, item)]
+            _check(not wrong, key, f"expected a list of {item.__name__}, got {wrong[:1]}")
             kwargs[name] = tuple(value)
         else:
             base = hint if isinstance(hint, type) else object

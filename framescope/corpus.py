@@ -2,11 +2,13 @@
 
 Formats: .txt/.md with YAML front matter, raw .html (main text extracted by trafilatura,
 metadata from meta tags), .jsonl, .csv and .parquet exports, and any of them gzipped. Readers
-are generators, so a batch never holds more than one file's records at a time.
+are generators and table exports are streamed row by row, so memory never holds more than one
+article (or one Parquet row group) of a file. Bad content never raises: it becomes a Reject.
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
 import gzip
@@ -17,18 +19,22 @@ import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 from urllib.parse import urlparse
 
 import yaml
 
 from framescope import schema
 from framescope.segment import normalise
+from framescope.walk import FileEntry, list_files
 
 TEXT_SUFFIXES = {".txt", ".md", ".markdown"}
 HTML_SUFFIXES = {".html", ".htm"}
 TABLE_SUFFIXES = {".jsonl", ".ndjson", ".csv", ".parquet"}
 SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | TABLE_SUFFIXES
+# Bigger than any real article; beyond it a "document" is a dump or an attack, not coverage.
+MAX_ARTICLE_BYTES = 10_000_000
+_GZIP_ERRORS = (OSError, EOFError, zlib.error, gzip.BadGzipFile)
 
 csv.field_size_limit(1 << 30)
 
@@ -59,29 +65,39 @@ class ReadOptions:
     columns: Columns = field(default_factory=Columns)
     default_outlet: str | None = None
     glob: str = "*"
+    max_article_bytes: int = MAX_ARTICLE_BYTES
+    today: dt.date | None = None  # dates after it are errors; None: the real today
 
 
 def content_hash(text: str) -> str:
     return hashlib.sha1(text.encode("utf-8")).hexdigest()[:16]
 
 
-def parse_date(value: Any) -> str | None:
-    """ISO date (YYYY-MM-DD) from a date, datetime or string; None when absent or unparseable."""
+def parse_date(value: Any, today: dt.date | None = None) -> str | None:
+    """ISO date (YYYY-MM-DD) from a date, datetime or string; None when absent, unparseable
+    or in the future (a scraper's clock or a template placeholder, not a publication date)."""
+    parsed = _parse_date(value)
+    if parsed is None or parsed > (today or dt.date.today()) + dt.timedelta(days=1):
+        return None
+    return parsed.isoformat()
+
+
+def _parse_date(value: Any) -> dt.date | None:
     if value is None or value == "":
         return None
     if isinstance(value, dt.datetime):
-        return value.date().isoformat()
+        return value.date()
     if isinstance(value, dt.date):
-        return value.isoformat()
+        return value
     text = str(value).strip()
     for candidate in (text, text[:10]):
         try:
-            return dt.date.fromisoformat(candidate).isoformat()
+            return dt.date.fromisoformat(candidate)
         except ValueError:
             continue
     for fmt in ("%d/%m/%Y", "%d.%m.%Y", "%B %d, %Y", "%b %d, %Y", "%d %B %Y"):
         try:
-            return dt.datetime.strptime(text, fmt).date().isoformat()
+            return dt.datetime.strptime(text, fmt).date()
         except ValueError:
             continue
     return None
@@ -90,7 +106,10 @@ def parse_date(value: Any) -> str | None:
 def outlet_from_url(url: str | None) -> str | None:
     if not url:
         return None
-    host = urlparse(url).hostname or ""
+    try:
+        host = urlparse(url).hostname or ""
+    except ValueError:  # "http://[::1" and friends
+        return None
     return host.removeprefix("www.") or None
 
 
@@ -99,8 +118,12 @@ def make_article(raw: dict[str, Any], source: str, options: ReadOptions) -> dict
     text = raw.get("text")
     if not isinstance(text, str) or not text.strip():
         return Reject(source, "empty text")
+    if len(text) > options.max_article_bytes:
+        return Reject(source, f"text too long ({len(text):,} characters)")
     title = str(raw.get("title") or "").strip() or None
     body = normalise(text)
+    if not body:  # only invisible characters
+        return Reject(source, "empty text")
     # The headline is part of the coverage: keep it as the first line of the text.
     if title and not body.startswith(normalise(title)):
         body = f"{normalise(title)}\n\n{body}"
@@ -114,7 +137,7 @@ def make_article(raw: dict[str, Any], source: str, options: ReadOptions) -> dict
         schema.ARTICLE_ID: article_id,
         schema.OUTLET: outlet or "unknown",
         schema.TITLE: title,
-        schema.DATE: parse_date(raw.get("date")),
+        schema.DATE: parse_date(raw.get("date"), options.today),
         schema.URL: url,
         schema.TEXT: body,
         schema.SOURCE: source,
@@ -148,42 +171,48 @@ def _html_record(html: str) -> dict[str, Any]:
 
 
 def _decode(data: bytes) -> str:
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return data.decode("utf-16")
     if b"\x00" in data[:4096]:
         raise ValueError("binary content")
     try:
-        return data.decode("utf-8-sig")
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        return data.decode("latin-1")  # never fails; old exports are often Latin-1
+        text = data.decode("latin-1")  # never fails; old exports are often Latin-1
+    sample = text[:4096]
+    control = sum(1 for c in sample if ord(c) < 32 and c not in "\n\r\t\f")
+    if control > len(sample) // 20:  # text never has 5% control characters; binary does
+        raise ValueError("binary content")
+    return text
 
 
-def _table_rows(name: str, data: bytes) -> Iterator[tuple[str, dict[str, Any] | str]]:
-    """Yield (row label, row dict or error) for JSONL/CSV/Parquet content."""
-    if name.endswith(".parquet"):
-        import pyarrow.parquet as pq
+def _decode_line(line: bytes) -> str:
+    try:
+        return line.decode("utf-8")
+    except UnicodeDecodeError:
+        return line.decode("latin-1")
 
-        table = pq.ParquetFile(io.BytesIO(data))
-        index = 0
-        for batch in table.iter_batches(batch_size=1024):
-            for row in batch.to_pylist():
-                index += 1
-                yield f"row {index}", row
+
+def _text_lines(handle: IO[bytes]) -> Iterator[str]:
+    """Decoded lines of a binary stream: UTF-16 by BOM, else UTF-8 per line with a Latin-1
+    fallback (one bad byte must not cost the whole export)."""
+    head = handle.peek(4)[:4] if hasattr(handle, "peek") else b""
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        yield from io.TextIOWrapper(handle, encoding="utf-16", newline="")
         return
-    text = _decode(data)
-    if name.endswith(".csv"):
-        for index, row in enumerate(csv.DictReader(io.StringIO(text, newline="")), start=1):
-            yield f"row {index}", row
-        return
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            row = json.loads(line)
-        except json.JSONDecodeError as err:
-            yield f"line {number}", f"malformed JSON ({err.msg})"
-            continue
-        yield f"line {number}", row if isinstance(row, dict) else "line is not a JSON object"
+    first = True
+    for line in handle:
+        if first and line.startswith(codecs.BOM_UTF8):
+            line = line[len(codecs.BOM_UTF8) :]
+        first = False
+        yield _decode_line(line)
+
+
+def _open(path: Path) -> IO[bytes]:
+    raw = path.open("rb")
+    if path.name.lower().endswith(".gz"):
+        return gzip.GzipFile(fileobj=raw)  # type: ignore[return-value]
+    return io.BufferedReader(raw)
 
 
 def _map_columns(row: dict[str, Any], columns: Columns) -> dict[str, Any]:
@@ -197,39 +226,123 @@ def _map_columns(row: dict[str, Any], columns: Columns) -> dict[str, Any]:
     }
 
 
+def _no_text_column(columns: Iterable[str], options: ReadOptions) -> str | None:
+    names = list(columns)
+    if options.columns.text in names:
+        return None
+    shown = ", ".join(names[:8]) + (" ..." if len(names) > 8 else "")
+    return f"no text column {options.columns.text!r} (columns: {shown or 'none'})"
+
+
+def _table_rows(
+    path: Path, suffix: str, options: ReadOptions
+) -> Iterator[tuple[str, dict[str, Any] | str]]:
+    """(row label, row dict or error) for a JSONL/CSV/Parquet export, streamed."""
+    if suffix == ".parquet":
+        import pyarrow.parquet as pq
+
+        with _open(path) as handle:
+            source: Any = io.BytesIO(handle.read()) if path.name.endswith(".gz") else path
+        table = pq.ParquetFile(source)
+        missing = _no_text_column(table.schema_arrow.names, options)
+        if missing:
+            yield "file", missing
+            return
+        index = 0
+        for batch in table.iter_batches(batch_size=256):
+            for row in batch.to_pylist():
+                index += 1
+                yield f"row {index}", row
+        if index == 0:
+            yield "file", "no rows"
+        return
+    with _open(path) as handle:
+        lines = _text_lines(handle)
+        if suffix == ".csv":
+            reader = csv.DictReader(lines)
+            if reader.fieldnames is None:
+                yield "file", "empty file"
+                return
+            missing = _no_text_column(reader.fieldnames, options)
+            if missing:
+                yield "file", missing
+                return
+            index = 0
+            for index, row in enumerate(reader, start=1):
+                yield f"row {index}", row
+            if index == 0:
+                yield "file", "no rows"
+            return
+        seen_any = False
+        for number, line in enumerate(lines, start=1):
+            if not line.strip():
+                continue
+            seen_any = True
+            if len(line) > options.max_article_bytes:
+                yield f"line {number}", f"line too long ({len(line):,} characters)"
+                continue
+            try:
+                row = json.loads(line)
+            except json.JSONDecodeError as err:
+                yield f"line {number}", f"malformed JSON ({err.msg})"
+                continue
+            yield f"line {number}", row if isinstance(row, dict) else "line is not a JSON object"
+        if not seen_any:
+            yield "file", "empty file"
+
+
+def _read_document(path: Path, options: ReadOptions) -> bytes:
+    limit = options.max_article_bytes
+    with _open(path) as handle:
+        data = handle.read(limit + 1)
+    if len(data) > limit:
+        raise _TooLarge(f"file too large (over {limit:,} bytes)")
+    return data
+
+
+class _TooLarge(ValueError):
+    pass
+
+
 def read_file(path: Path, options: ReadOptions) -> Iterator[dict[str, Any] | Reject]:
     """Articles (or rejects) from one file; never raises for bad content."""
     source = str(path)
-    try:
-        data = path.read_bytes()
-        name = path.name.lower()
-        if name.endswith(".gz"):
-            data = gzip.decompress(data)
-            name = name.removesuffix(".gz")
-    except (OSError, EOFError, zlib.error, gzip.BadGzipFile) as err:
-        yield Reject(source, f"unreadable file ({err.__class__.__name__}: {err})")
-        return
+    name = path.name.lower().removesuffix(".gz")
     suffix = Path(name).suffix
     if suffix in TABLE_SUFFIXES:
+        count = 0
         try:
-            if suffix != ".parquet" and not data.strip():
-                yield Reject(source, "empty file")
-                return
-            for label, row in _table_rows(name, data):
-                where = f"{source}:{label}"
+            for label, row in _table_rows(path, suffix, options):
+                count += 1
+                where = source if label == "file" else f"{source}:{label}"
                 if isinstance(row, str):
                     yield Reject(where, row)
-                elif suffix == ".csv" and options.columns.text not in row:
-                    yield Reject(where, f"no text column {options.columns.text!r}")
                 else:
                     yield make_article(_map_columns(row, options.columns), where, options)
+        except _GZIP_ERRORS as err:
+            what = "unreadable file" if count == 0 else f"unreadable file after {count} records"
+            yield Reject(source, f"{what} ({err.__class__.__name__}: {err})")
         except Exception as err:  # a corrupt export must not stop the batch
             yield Reject(source, f"unreadable {suffix[1:]} ({err.__class__.__name__}: {err})")
+        return
+    try:
+        data = _read_document(path, options)
+    except _TooLarge as err:
+        yield Reject(source, str(err))
+        return
+    except _GZIP_ERRORS as err:
+        yield Reject(source, f"unreadable file ({err.__class__.__name__}: {err})")
+        return
+    if not data.strip():
+        yield Reject(source, "empty file")
         return
     try:
         text = _decode(data)
         if suffix in HTML_SUFFIXES:
             raw = _html_record(text)
+            if not (raw.get("text") or "").strip():
+                yield Reject(source, "empty text (no main text found in the HTML)")
+                return
         else:
             meta, body = _front_matter(text)
             raw = {**meta, "text": body}
@@ -240,26 +353,41 @@ def read_file(path: Path, options: ReadOptions) -> Iterator[dict[str, Any] | Rej
 
 
 def iter_files(paths: Iterable[str | Path], glob: str = "*") -> Iterator[Path | Reject]:
-    """Files under the given paths, recursively, in a stable order; missing paths are rejects."""
-    for root in map(Path, paths):
-        if root.is_file():
-            yield root
-        elif root.is_dir():
-            for path in sorted(root.rglob(glob)):
-                # A README in a folder of coverage documents the folder; it is not an article.
-                if path.is_file() and _readable_suffix(path) and not _is_readme(path):
-                    yield path
-        else:
-            yield Reject(str(root), "no such file or folder")
-
-
-def _is_readme(path: Path) -> bool:
-    return path.name.lower().startswith("readme.")
+    """Files under the given paths, recursively, in a stable order; bad paths are rejects."""
+    for entry in list_files(paths, glob, _readable_suffix):
+        yield entry.path if entry.problem is None else Reject(str(entry.path), entry.problem)
 
 
 def _readable_suffix(path: Path) -> bool:
+    # A README in a folder of coverage documents the folder; it is not an article.
+    if path.name.lower().startswith("readme."):
+        return False
     name = path.name.lower().removesuffix(".gz")
     return Path(name).suffix in SUFFIXES
+
+
+Position = tuple[int, int]  # (file number, record number within the file)
+
+
+def read_positioned(
+    files: list[FileEntry], options: ReadOptions, start: Position = (0, 0)
+) -> Iterator[tuple[Position, dict[str, Any] | Reject]]:
+    """Every article (or reject) with its position, starting after `start`.
+
+    A position is (file number, record number in that file). Resuming from the last position
+    a run saved opens no earlier file again and skips the records already seen in that one.
+    """
+    first_file, seen = start
+    for number in range(first_file, len(files)):
+        entry = files[number]
+        skip = seen if number == first_file else 0
+        if entry.problem is not None:
+            if skip == 0:
+                yield (number, 1), Reject(str(entry.path), entry.problem)
+            continue
+        for record, item in enumerate(read_file(entry.path, options), start=1):
+            if record > skip:
+                yield (number, record), item
 
 
 def read_articles(
@@ -274,34 +402,48 @@ def read_articles(
             yield from read_file(item, options)
 
 
+class Deduplicator:
+    """Drops exact duplicates (same outlet, same normalised text) and reused ids.
+
+    An exact duplicate is a scraping artefact and is rejected; the same text from two outlets
+    is syndication and stays in both. State is two small dicts of hashes.
+    """
+
+    def __init__(self) -> None:
+        self.seen: dict[tuple[str, str], str] = {}
+        self.ids: set[str] = set()
+
+    def remember(self, article_id: str, outlet: str, content: str) -> None:
+        self.seen.setdefault((outlet, content), article_id)
+        self.ids.add(article_id)
+
+    def check(self, item: dict[str, Any]) -> Reject | None:
+        key = (item[schema.OUTLET], item[schema.CONTENT_HASH])
+        if key in self.seen:
+            return Reject(item[schema.SOURCE], f"duplicate of article {self.seen[key]}")
+        if item[schema.ARTICLE_ID] in self.ids:
+            return Reject(
+                item[schema.SOURCE],
+                f"article id {item[schema.ARTICLE_ID]!r} already used with other text",
+            )
+        self.remember(item[schema.ARTICLE_ID], *key)
+        return None
+
+
 def collect_articles(
     stream: Iterable[dict[str, Any] | Reject],
 ) -> tuple[list[dict[str, Any]], list[Reject]]:
-    """Split a stream into unique articles and rejects.
-
-    An exact duplicate (same outlet, same normalised text) is a scraping artefact and is
-    rejected; the same text from two outlets is syndication and stays in both.
-    """
+    """Split a stream into unique articles and rejects (see Deduplicator)."""
     articles: list[dict[str, Any]] = []
     rejects: list[Reject] = []
-    seen: dict[tuple[str, str], str] = {}
-    ids: dict[str, str] = {}
+    dedup = Deduplicator()
     for item in stream:
         if isinstance(item, Reject):
             rejects.append(item)
             continue
-        key = (item[schema.OUTLET], item[schema.CONTENT_HASH])
-        if key in seen:
-            rejects.append(Reject(item[schema.SOURCE], f"duplicate of article {seen[key]}"))
-            continue
-        if item[schema.ARTICLE_ID] in ids:
-            rejects.append(
-                Reject(
-                    item[schema.SOURCE],
-                    f"article id {item[schema.ARTICLE_ID]!r} already used with other text",
-                )
-            )
-            continue
-        seen[key] = ids[item[schema.ARTICLE_ID]] = item[schema.ARTICLE_ID]
-        articles.append(item)
+        duplicate = dedup.check(item)
+        if duplicate:
+            rejects.append(duplicate)
+        else:
+            articles.append(item)
     return articles, rejects

@@ -9,7 +9,7 @@ from framescope import schema
 from framescope.classifiers.base import LabelSpace
 
 
-def _article_counts(sentences: pd.DataFrame, labels: LabelSpace) -> pd.DataFrame:
+def article_counts(sentences: pd.DataFrame, labels: LabelSpace) -> pd.DataFrame:
     """One row per article: content sentences, sentences per frame, sentences per stance class."""
     content = sentences[~sentences[schema.BOILERPLATE].astype(bool)]
     counts = pd.DataFrame(
@@ -49,19 +49,32 @@ def outlet_figures(
     Boilerplate sentences never count. The interval resamples whole articles, because
     sentences of one article are not independent.
     """
-    counts = _article_counts(sentences, labels)
+    all_articles = sentences.groupby(schema.OUTLET)[schema.ARTICLE_ID].nunique()
+    counts = article_counts(sentences, labels)
+    return figures_from_counts(counts, all_articles, labels, samples, confidence, seed)
+
+
+def figures_from_counts(
+    counts: pd.DataFrame,
+    all_articles: pd.Series,
+    labels: LabelSpace,
+    samples: int = 1000,
+    confidence: float = 0.95,
+    seed: int = 13,
+) -> pd.DataFrame:
+    """`outlet_figures` from `article_counts` rows (sorted by outlet, article) and articles per
+    outlet: a streamed run sums these part by part instead of loading every sentence."""
     names = metric_names(labels)
     value_columns = ["n", *labels.frame_ids, *labels.stance_ids]
     polarity = np.asarray(labels.stance_polarity, dtype=float)
     rng = np.random.default_rng(seed)
     low_q, high_q = (1 - confidence) / 2, 1 - (1 - confidence) / 2
     rows = []
-    all_articles = sentences.groupby(schema.OUTLET)[schema.ARTICLE_ID].nunique()
     for outlet, group in counts.groupby(schema.OUTLET, sort=True):
         matrix = group[value_columns].to_numpy(dtype=float)
         point = _figures(matrix.sum(axis=0), polarity)
         draws = rng.integers(0, len(matrix), size=(samples, len(matrix)))
-        boot = _figures(matrix[draws].sum(axis=1), polarity)
+        boot = _figures(_resampled_sums(matrix, draws), polarity)
         low, high = np.quantile(boot, [low_q, high_q], axis=0)
         row: dict[str, object] = {
             schema.OUTLET: outlet,
@@ -74,6 +87,14 @@ def outlet_figures(
             row[f"{name}.{schema.CI_HIGH}"] = float(high[i])
         rows.append(row)
     return pd.DataFrame(rows)
+
+
+def _resampled_sums(matrix: np.ndarray, draws: np.ndarray, block: int = 50) -> np.ndarray:
+    """`matrix[draws].sum(axis=1)` a block of resamples at a time: at once it is a
+    samples x articles x columns array, 300 MB for an outlet of 5,000 articles."""
+    return np.concatenate(
+        [matrix[draws[i : i + block]].sum(axis=1) for i in range(0, len(draws), block)]
+    )
 
 
 def metric_names(labels: LabelSpace) -> list[str]:

@@ -13,7 +13,7 @@ import pandas as pd
 
 from framescope import schema
 from framescope.classifiers.base import LabelSpace
-from framescope.outlets import _article_counts, _figures
+from framescope.outlets import _figures, article_counts
 
 PAIRWISE_COLUMNS = [
     schema.OUTLET_A,
@@ -78,7 +78,7 @@ def pairwise_differences(
 
     `outlets` are the outlets to compare (those with sufficient evidence).
     """
-    counts = _article_counts(sentences, labels)
+    counts = article_counts(sentences, labels)
     value_columns = ["n", *labels.frame_ids, *labels.stance_ids]
     polarity = np.asarray(labels.stance_polarity, dtype=float)
     # Positions of the tested figures in _figures' output: frames first, net stance last.

@@ -1,37 +1,92 @@
-"""Batch scoring: files and folders of coverage in, labelled sentences and outlet figures out."""
+"""Batch scoring: files and folders of coverage in, labelled sentences and outlet figures out.
+
+The local engine streams: articles are read lazily, scored `chunk_size` at a time and written
+as Parquet parts plus a manifest (framescope/parts.py), so memory is bounded by the chunk, not
+the corpus. `resume=True` continues a killed run from its manifest and ends with the same
+output an uninterrupted run writes.
+"""
 
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from framescope import schema
+from framescope import langid, schema
 from framescope.classifiers.base import LabelSpace
-from framescope.corpus import ReadOptions, Reject, collect_articles, read_articles
-from framescope.files import write_csv, write_json, write_jsonl, write_parquet
-from framescope.outlets import outlet_figures
+from framescope.corpus import (
+    Deduplicator,
+    Position,
+    ReadOptions,
+    Reject,
+    iter_files,
+    read_positioned,
+)
+from framescope.files import write_csv, write_json
+from framescope.outlets import article_counts, figures_from_counts
+from framescope.parts import ARTICLES, FORMAT, SENTENCES, PartStore, article_frame
+from framescope.predictor import DEFAULT_BATCH_SIZE, DEFAULT_CACHE_SIZE, SentencePredictor
+from framescope.progress import Progress
 from framescope.segment import segment_articles
+from framescope.walk import FileEntry, list_files
 
+LANG = "lang"
 CHUNK = 4096
+
+
+class ScoreError(ValueError):
+    """The run cannot start as asked (for example a resume with other inputs)."""
+
+
+@dataclass
+class ScoreSettings:
+    chunk_size: int = 500  # articles per part
+    language: str = "en"  # the model's language; other sentences leave the outlet figures
+    cache_size: int = DEFAULT_CACHE_SIZE
+    batch_size: int = DEFAULT_BATCH_SIZE
+    resume: bool = False
+    progress: bool | None = None  # None: a bar on a terminal, log lines otherwise
+
+    def __post_init__(self) -> None:
+        if self.chunk_size < 1:
+            raise ScoreError(f"chunk size must be >= 1, got {self.chunk_size}")
 
 
 @dataclass
 class Summary:
-    read: int
-    scored: int
-    rejected: int
-    sentences: int
-    seconds: float
+    read: int = 0
+    scored: int = 0
+    rejected: int = 0
+    duplicates: int = 0
+    sentences: int = 0
+    other_language: int = 0
+    undated: int = 0
+    seconds: float = 0.0
+    cache_hits: int = 0
+    language: str = "en"
+    parts: list[dict[str, Any]] = field(default_factory=list, repr=False)
+
+    def add(self, part: dict[str, Any]) -> None:
+        for key in ("scored", "rejected", "duplicates", "sentences", "other_language", "undated"):
+            setattr(self, key, getattr(self, key) + part[key])
+        self.read = self.scored + self.rejected
 
     def line(self) -> str:
+        rate = self.sentences / self.seconds if self.seconds else 0.0
         return (
-            f"articles read {self.read}, scored {self.scored}, rejected {self.rejected}; "
-            f"sentences {self.sentences}; {self.seconds:.1f} s"
+            f"articles read {self.read}, scored {self.scored}, rejected {self.rejected} "
+            f"({self.duplicates} duplicates); sentences {self.sentences} "
+            f"({self.other_language} not in {self.language!r}, left out of outlet figures); "
+            f"{self.seconds:.1f} s, {rate:,.0f} sentences/s"
         )
+
+    def as_dict(self) -> dict[str, Any]:
+        out = asdict(self)
+        out.pop("parts")
+        return out
 
 
 def label_space(model: Any) -> LabelSpace:
@@ -40,7 +95,7 @@ def label_space(model: Any) -> LabelSpace:
 
 
 def predict_sentences(model: Any, sentences: pd.DataFrame) -> pd.DataFrame:
-    """Sentences with the model's prediction columns appended."""
+    """Sentences with the model's prediction columns appended (no cache, one call per CHUNK)."""
     parts = [
         model.predict(sentences[[schema.TEXT]].iloc[i : i + CHUNK].reset_index(drop=True))
         for i in range(0, len(sentences), CHUNK)
@@ -51,6 +106,94 @@ def predict_sentences(model: Any, sentences: pd.DataFrame) -> pd.DataFrame:
     return pd.concat([sentences.reset_index(drop=True), predictions], axis=1)
 
 
+def input_files(paths: list[str], options: ReadOptions) -> list[FileEntry]:
+    """The files a run reads, in reading order (bad paths included, as problem entries)."""
+    from framescope.corpus import _readable_suffix
+
+    return list_files(paths, options.glob, _readable_suffix)
+
+
+def _fingerprint(
+    paths: list[str], options: ReadOptions, settings: ScoreSettings, engine: str
+) -> dict[str, Any]:
+    """What must not change between a run and its resume."""
+    return {
+        "engine": engine,
+        "inputs": [str(p) for p in paths],
+        "columns": asdict(options.columns),
+        "default_outlet": options.default_outlet,
+        "glob": options.glob,
+        "max_article_bytes": options.max_article_bytes,
+        "chunk_size": settings.chunk_size,
+        "language": settings.language,
+    }
+
+
+class _Run:
+    """One local scoring run: reads, scores and writes part by part."""
+
+    def __init__(self, model: Any, store: PartStore, settings: ScoreSettings) -> None:
+        self.store = store
+        self.settings = settings
+        self.predictor = SentencePredictor(model, settings.cache_size, settings.batch_size)
+        self.articles: list[dict[str, Any]] = []
+        self.rejects: list[Reject] = []
+        self.duplicates = 0
+
+    def score_chunk(self) -> tuple[pd.DataFrame, pd.DataFrame]:
+        articles = article_frame(self.articles)
+        sentences = segment_articles(articles)
+        texts = sentences[schema.TEXT].tolist()
+        sentences[LANG] = langid.detect_all(texts)
+        predictions = self.predictor.predict(texts)
+        return articles, pd.concat([sentences.reset_index(drop=True), predictions], axis=1)
+
+    def flush(self, index: int, position: Position) -> dict[str, Any]:
+        articles, sentences = self.score_chunk()
+        name = self.store.write_part(
+            index, articles, sentences, [r.as_record() for r in self.rejects]
+        )
+        foreign = ~sentences[LANG].map(lambda x: langid.counts_as(x, self.settings.language))
+        part = {
+            "name": name,
+            "scored": len(articles),
+            "rejected": len(self.rejects),
+            "duplicates": self.duplicates,
+            "sentences": len(sentences),
+            "other_language": int(foreign.sum()),
+            "undated": int(articles[schema.DATE].isna().sum()),
+            "position": list(position),
+        }
+        self.articles, self.rejects, self.duplicates = [], [], 0
+        return part
+
+
+def _start(
+    store: PartStore, fingerprint: dict[str, Any], resume: bool
+) -> tuple[list[dict[str, Any]], Position, Deduplicator]:
+    """Parts already written, where to read on, and the duplicate state they imply."""
+    manifest = store.manifest() if resume else None
+    dedup = Deduplicator()
+    if manifest is None:
+        store.reset()
+        return [], (0, 0), dedup
+    if manifest.get("fingerprint") != fingerprint:
+        old = manifest.get("fingerprint", {})
+        changed = sorted(k for k in fingerprint if old.get(k) != fingerprint[k])
+        raise ScoreError(
+            f"{store.out}: cannot resume, the run was started with other settings ({changed})"
+        )
+    parts = manifest["parts"]
+    names = [p["name"] for p in parts]
+    store.remove_strays(names)
+    columns = [schema.ARTICLE_ID, schema.OUTLET, schema.CONTENT_HASH]
+    for table in store.iter_part(names, ARTICLES, columns):
+        for article_id, outlet, content in table.itertuples(index=False, name=None):
+            dedup.remember(article_id, outlet, content)
+    position = tuple(parts[-1]["position"]) if parts else (0, 0)
+    return parts, (int(position[0]), int(position[1])), dedup
+
+
 def score_paths(
     paths: list[str],
     out_dir: str | Path,
@@ -59,35 +202,145 @@ def score_paths(
     samples: int = 1000,
     confidence: float = 0.95,
     seed: int = 13,
+    settings: ScoreSettings | None = None,
 ) -> Summary:
     """Score every article under `paths` into `out_dir`; bad records go to rejects.jsonl."""
     started = time.perf_counter()
-    out = Path(out_dir)
-    articles, rejects = collect_articles(read_articles(paths, options))
-    article_table = pd.DataFrame(articles, columns=schema.ARTICLE_COLUMNS)
-    sentences = predict_sentences(model, segment_articles(article_table))
+    options = options or ReadOptions()
+    settings = settings or ScoreSettings()
+    store = PartStore(out_dir)
+    files = input_files(paths, options)
+    fingerprint = _fingerprint(paths, options, settings, "local")
+    parts, position, dedup = _start(store, fingerprint, settings.resume)
+    manifest: dict[str, Any] = {
+        "format": FORMAT,
+        "status": "running",
+        "fingerprint": fingerprint,
+        "parts": parts,
+    }
+    store.save_manifest(manifest)
+    run = _Run(model, store, settings)
+    summary = Summary(language=settings.language)
+    for part in parts:
+        summary.add(part)
+    progress = Progress(sum(f.size for f in files), settings.progress)
+    done_bytes = sum(f.size for f in files[: position[0]])
+    current_file = position[0]
+
+    def flush(at: Position) -> None:
+        part = run.flush(len(manifest["parts"]), at)
+        manifest["parts"].append(part)
+        store.save_manifest(manifest)  # only now does the part count as written
+        summary.add(part)
+
+    pending = False
+    for at, item in read_positioned(files, options, position):
+        if at[0] != current_file:
+            done_bytes += sum(f.size for f in files[current_file : at[0]])
+            current_file = at[0]
+        position, pending = at, True
+        if isinstance(item, Reject):
+            run.rejects.append(item)
+        elif (duplicate := dedup.check(item)) is not None:
+            run.rejects.append(duplicate)
+            run.duplicates += int(duplicate.reason.startswith("duplicate"))
+        else:
+            run.articles.append(item)
+        # A folder of unreadable files flushes too, so rejects never pile up in memory.
+        if len(run.articles) >= settings.chunk_size or len(run.rejects) >= 20 * settings.chunk_size:
+            flush(position)
+            pending = False
+            progress.update(done_bytes, summary.scored, summary.sentences)
+    if pending or not manifest["parts"]:
+        flush(position)
+    progress.close()
+    summary.cache_hits = run.predictor.hits
     labels = label_space(model)
-    write_parquet(sentences, out / "sentences.parquet")
-    write_parquet(article_table, out / "articles.parquet")
-    write_jsonl((r.as_record() for r in rejects), out / "rejects.jsonl")
-    write_json(labels.as_dict(), out / "labels.json")
-    write_csv(outlet_figures(sentences, labels, samples, confidence, seed), out / "outlets.csv")
-    return Summary(
-        read=len(articles) + len(rejects),
-        scored=len(articles),
-        rejected=len(rejects),
-        sentences=len(sentences),
-        seconds=time.perf_counter() - started,
+    _finish(store, manifest, labels, samples, confidence, seed)
+    summary.seconds = time.perf_counter() - started
+    return summary
+
+
+def outlet_table(
+    part_files: list[Path],
+    labels: LabelSpace,
+    language: str | None,
+    samples: int,
+    confidence: float,
+    seed: int,
+) -> pd.DataFrame:
+    """Per-outlet figures summed part by part: memory holds one part, not the corpus."""
+    columns = [
+        schema.ARTICLE_ID,
+        schema.OUTLET,
+        schema.FRAMES,
+        schema.STANCE,
+        schema.BOILERPLATE,
+        LANG,
+    ]
+    counts, per_outlet = [], []
+    for path in part_files:
+        part = _in_language(pd.read_parquet(path, columns=columns), language)
+        counts.append(article_counts(part, labels))
+        per_outlet.append(part.groupby(schema.OUTLET)[schema.ARTICLE_ID].nunique())
+    all_counts = pd.concat(counts, ignore_index=True).sort_values(
+        [schema.OUTLET, schema.ARTICLE_ID], kind="stable"
     )
+    all_articles = pd.concat(per_outlet).groupby(level=0).sum()
+    return figures_from_counts(all_counts, all_articles, labels, samples, confidence, seed)
 
 
-def read_scored(out_dir: str | Path) -> tuple[pd.DataFrame, LabelSpace]:
-    """A score output's sentences and the label space they were predicted in."""
+def _in_language(sentences: pd.DataFrame, language: str | None) -> pd.DataFrame:
+    if language is None or LANG not in sentences.columns:
+        return sentences
+    keep = sentences[LANG].map(lambda x: langid.counts_as(x, language)).astype(bool)
+    return sentences[keep]
+
+
+def _finish(
+    store: PartStore,
+    manifest: dict[str, Any],
+    labels: LabelSpace,
+    samples: int,
+    confidence: float,
+    seed: int,
+) -> None:
+    names = [p["name"] for p in manifest["parts"]]
+    language = manifest["fingerprint"]["language"]
+    store.write_rejects(names)
+    write_json(labels.as_dict(), store.out / "labels.json")
+    part_files = [store.out / SENTENCES / f"{name}.parquet" for name in names]
+    table = outlet_table(part_files, labels, language, samples, confidence, seed)
+    write_csv(table, store.out / "outlets.csv")
+    manifest["status"] = "complete"
+    store.save_manifest(manifest)
+
+
+def read_scored(
+    out_dir: str | Path, all_languages: bool = False
+) -> tuple[pd.DataFrame, LabelSpace]:
+    """A score output's sentences and the label space they were predicted in.
+
+    Sentences not in the model's language are left out unless `all_languages`.
+    """
     import json
 
     out = Path(out_dir)
     labels = LabelSpace.from_dict(json.loads((out / "labels.json").read_text(encoding="utf-8")))
-    return pd.read_parquet(out / "sentences.parquet"), labels
+    sentences = pd.read_parquet(out / SENTENCES)
+    manifest = PartStore(out).manifest()
+    language = None if all_languages or manifest is None else manifest["fingerprint"]["language"]
+    return _in_language(sentences, language).reset_index(drop=True), labels
 
 
-__all__ = ["Reject", "Summary", "label_space", "predict_sentences", "read_scored", "score_paths"]
+__all__ = [
+    "Reject",
+    "ScoreError",
+    "ScoreSettings",
+    "Summary",
+    "iter_files",
+    "label_space",
+    "predict_sentences",
+    "read_scored",
+    "score_paths",
+]

@@ -1,16 +1,18 @@
-"""Stage `score`: the demo corpus through the champion -> data/scored/."""
+"""Stage `score`: the demo corpus through the champion -> data/scored/ (parts + manifest)."""
 
 import json
 from pathlib import Path
 
 from framescope import tracking
+from framescope.codebook import load_codebook
 from framescope.corpus import ReadOptions
 from framescope.files import write_json
-from framescope.score import score_paths
+from framescope.score import ScoreSettings, score_paths
 from pipelines._args import parse
 
 params, args = parse(__doc__, "model", "registry", "out")
 registry = json.loads(Path(args.registry).read_text())
+language = load_codebook(params.codebook).language
 summary = score_paths(
     list(params.ingest.inputs),
     args.out,
@@ -19,6 +21,7 @@ summary = score_paths(
     params.outlets.bootstrap_samples,
     params.outlets.confidence,
     params.seed,
+    ScoreSettings(language=language, progress=False),
 )
 model_uri = f"models:/{registry['registered_model']}/{registry['version']}"
 write_json(
@@ -26,7 +29,8 @@ write_json(
         "model_uri": model_uri,
         "model_version": registry["version"],
         "inputs": list(params.ingest.inputs),
-        "summary": summary.__dict__,
+        "engine": "local",
+        "summary": summary.as_dict(),
     },
     f"{args.out}/run.json",
 )

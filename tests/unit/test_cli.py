@@ -172,7 +172,7 @@ def test_predict_bad_lines_exit_3(predict_with_bad_lines):
 
 def test_predict_bad_lines_output_rejects_and_stderr(predict_with_bad_lines):
     done, source, output, lines = predict_with_bad_lines
-    assert done.returncode in (EXIT_OK, EXIT_REJECTS), done.stderr  # 3 once the bug is fixed
+    assert done.returncode == EXIT_REJECTS, done.stderr
     out = _read_jsonl(output)
     assert len(out) == len(lines)
     assert [o["id"] for o in out] == ["a", None, None, "d"]
@@ -303,7 +303,7 @@ def test_score_with_rejects_exits_3(scored_dir):
 
 def test_score_writes_outputs_with_rejects(scored_dir, tiny_model, labels):
     out, done, _ = scored_dir
-    assert done.returncode in (EXIT_OK, EXIT_REJECTS), done.stderr  # 3 once the bug is fixed
+    assert done.returncode == EXIT_REJECTS, done.stderr
     for name in (
         "sentences.parquet",
         "articles.parquet",
@@ -351,12 +351,6 @@ def test_score_clean_input_exits_0(tiny_model, cli_env, cli_home, tmp_path):
     assert (out / "rejects.jsonl").read_text() == ""
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="cli docstring: a missing input is a usage error (exit 2); `score` turns a missing "
-    "path into a reject, writes empty outputs and exits with the rejects code (3; 0 today "
-    "because of the exit-code bug)",
-)
 def test_score_missing_input_is_usage_error(tiny_model, cli_env, cli_home, tmp_path):
     missing = tmp_path / "no_such_folder"
     done = run_cli(

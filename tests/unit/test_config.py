@@ -116,11 +116,6 @@ def test_params_not_yaml_is_a_config_error(tmp_path):
         load_params(path)
 
 
-@pytest.mark.xfail(
-    reason="tuple fields are not element-checked: ingest.inputs: [1, 2] is accepted and fails "
-    "later with a TypeError in the ingest stage",
-    strict=True,
-)
 def test_list_of_non_strings_is_a_config_error():
     with pytest.raises(ConfigError, match=r"^ingest\.inputs"):
         parse_params({"ingest": {"inputs": [1, 2]}})

@@ -1,0 +1,145 @@
+"""Measure `framescope score`: end-to-end speed and peak memory on real coverage.
+
+    python benchmarks/score_bench.py [--model models/champion] [--sections end_to_end,memory]
+                                     [--json results.json]
+
+Sections (add one by writing a function and registering it in SECTIONS; a model-throughput
+section comparing naive transformers, the torch path and ONNX belongs there too):
+
+- end_to_end: the whole ../shared/corpora/ukraine_media_2022 corpus through the CLI:
+  articles/s, sentences/s and peak RSS (target: >= 5,000 sentences/s with the TF-IDF champion).
+- memory: peak RSS on 2,000 vs 20,000 articles (target: ratio <= 1.3). The sets are built at run
+  time in a temp folder from the real corpora; each article is a real article followed by the
+  paragraphs of another, so every text is distinct and deduplication does not shrink the set.
+
+Nothing here is asserted in tests; the real corpora are read at run time and never copied into
+the repository.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared" / "corpora"
+UKRAINE = SHARED / "ukraine_media_2022"
+COLUMNS = ["--text-col", "Text", "--date-col", "Date", "--url-col", "URL", "--title-col", "Title"]
+csv.field_size_limit(1 << 30)
+
+
+def run_score(inputs: list[Path], out: Path, model: str, extra: list[str]) -> dict[str, Any]:
+    """One `framescope score` process: wall time, peak RSS (process tree) and its summary."""
+    import psutil
+
+    exe = Path(sys.executable).parent / "framescope"
+    args = [str(exe), "score", *map(str, inputs), "--out", str(out), "--model", model]
+    args += ["--no-mlflow", "--no-progress", *extra]
+    started = time.perf_counter()
+    process = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    watched = psutil.Process(process.pid)
+    peak = 0
+    while process.poll() is None:
+        try:
+            tree = [watched, *watched.children(recursive=True)]
+            peak = max(peak, sum(p.memory_info().rss for p in tree))
+        except psutil.Error:
+            pass
+        time.sleep(0.05)
+    wall = time.perf_counter() - started
+    stdout, stderr = process.communicate()
+    if process.returncode not in (0, 3):
+        raise SystemExit(f"framescope score failed ({process.returncode}):\n{stderr[-2000:]}")
+    summary = json.loads((out / "run.json").read_text())["summary"]
+    return {
+        "wall_s": round(wall, 1),
+        "peak_rss_mb": round(peak / 2**20),
+        "articles": summary["scored"],
+        "sentences": summary["sentences"],
+        "articles_per_s": round(summary["scored"] / wall, 1),
+        "sentences_per_s": round(summary["sentences"] / wall),
+        "summary_line": stdout.strip().splitlines()[-1] if stdout.strip() else "",
+    }
+
+
+def end_to_end(model: str, tmp: Path) -> dict[str, Any]:
+    if not UKRAINE.is_dir():
+        return {"skipped": f"{UKRAINE} not found"}
+    result = run_score([UKRAINE], tmp / "e2e", model, COLUMNS)
+    result["target_sentences_per_s"] = 5000
+    return result
+
+
+def _real_articles() -> list[tuple[str, str]]:
+    """(outlet, text) of every real article with some text, in a fixed order."""
+    found = []
+    for path in sorted(SHARED.glob("*/*.csv")):
+        with path.open(encoding="utf-8", errors="replace", newline="") as handle:
+            for row in csv.DictReader(handle):
+                text = row.get("Text") or row.get("testo_articolo") or row.get("text") or ""
+                if len(text) > 200:
+                    found.append((path.stem, text))
+    return found
+
+
+def build_set(articles: list[tuple[str, str]], n: int, folder: Path) -> Path:
+    """`n` distinct articles as JSONL files of 1,000 lines: article i, then article i*7+1's."""
+    folder.mkdir(parents=True)
+    size = len(articles)
+    for start in range(0, n, 1000):
+        lines = []
+        for i in range(start, min(n, start + 1000)):
+            outlet, text = articles[i % size]
+            _, other = articles[(i * 7 + 1 + i // size) % size]
+            record = {"id": f"a{i}", "outlet": outlet, "text": f"{text}\n\n{other}"}
+            lines.append(json.dumps(record))
+        (folder / f"part{start // 1000:03d}.jsonl").write_text("\n".join(lines) + "\n", "utf-8")
+    return folder
+
+
+def memory(model: str, tmp: Path) -> dict[str, Any]:
+    if not SHARED.is_dir():
+        return {"skipped": f"{SHARED} not found"}
+    articles = _real_articles()
+    small = run_score([build_set(articles, 2_000, tmp / "set2k")], tmp / "o2k", model, [])
+    large = run_score([build_set(articles, 20_000, tmp / "set20k")], tmp / "o20k", model, [])
+    return {
+        "2000": small,
+        "20000": large,
+        "rss_ratio": round(large["peak_rss_mb"] / small["peak_rss_mb"], 2),
+        "target_ratio": 1.3,
+    }
+
+
+SECTIONS: dict[str, Callable[[str, Path], dict[str, Any]]] = {
+    "end_to_end": end_to_end,
+    "memory": memory,
+}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--model", default=str(ROOT / "models" / "champion"))
+    parser.add_argument("--sections", default=",".join(SECTIONS))
+    parser.add_argument("--json", type=Path)
+    args = parser.parse_args()
+    results: dict[str, Any] = {}
+    with tempfile.TemporaryDirectory(prefix="score_bench_") as tmp:
+        for name in args.sections.split(","):
+            print(f"== {name}", flush=True)
+            results[name] = SECTIONS[name](args.model, Path(tmp))
+            print(json.dumps(results[name], indent=2), flush=True)
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

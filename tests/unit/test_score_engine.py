@@ -1,0 +1,235 @@
+"""The streaming engine: parts + manifest, resume after a crash or kill -9, bounded caching,
+and outlet figures summed part by part equal to figures over the whole table."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from framescope import schema
+from framescope.outlets import outlet_figures
+from framescope.parts import PartStore
+from framescope.predictor import SentencePredictor
+from framescope.score import ScoreError, ScoreSettings, read_scored, score_paths
+
+_OPENERS = [
+    "Kyiv sees the captured land as a bargaining chip for talks",
+    "The incursion drained scarce reserves and cost Ukraine heavy losses",
+    "The raid humiliated the Kremlin and exposed its propaganda",
+    "Ukrainian forces remained in the Kursk region",
+]
+
+
+def make_corpus(root: Path, n: int, with_rejects: bool = True) -> Path:
+    """`n` distinct articles from four outlets in three formats, plus a few bad records."""
+    root.mkdir(parents=True, exist_ok=True)
+    lines = []
+    for i in range(n):
+        body = (
+            f"{_OPENERS[i % 4]} in week {i}. Residents of village {i} left on {i % 28 + 1} "
+            f"August.\n\nSubscribe to our newsletter for the latest updates.\n\n"
+            f"{_OPENERS[(i + 1) % 4]}, analysts said about report {i}."
+        )
+        outlet = f"Outlet {i % 4}"
+        if i % 3 == 0:
+            lines.append(json.dumps({"id": f"j{i}", "outlet": outlet, "text": body}))
+        else:
+            (root / f"a{i:05d}.md").write_text(
+                f"---\noutlet: {outlet}\ndate: 2024-08-{i % 28 + 1:02d}\n---\n{body}\n", "utf-8"
+            )
+    if with_rejects:
+        lines.insert(len(lines) // 2, '{"id": "broken", ')
+        (root / "empty.txt").write_text("", "utf-8")
+    (root / "export.jsonl").write_text("\n".join(lines) + "\n", "utf-8")
+    return root
+
+
+def snapshot(out: Path) -> dict[str, object]:
+    """Everything a run leaves that must not depend on crashes (timings live in run.json)."""
+    store = PartStore(out)
+    manifest = store.manifest()
+    assert manifest is not None and manifest["status"] == "complete"
+    names = [p["name"] for p in manifest["parts"]]
+    found = {p.stem for p in (out / "sentences.parquet").glob("*.parquet")}
+    assert found == set(names), "stray or missing part files"
+    return {
+        "manifest": manifest,
+        "sentences": [
+            t.assign(**{schema.FRAMES: t[schema.FRAMES].map(list)}).to_dict("list")
+            for t in store.iter_part(names)
+        ],
+        "articles": [t.to_dict("list") for t in store.iter_part(names, "articles.parquet")],
+        "rejects": (out / "rejects.jsonl").read_text(),
+        "outlets": (out / "outlets.csv").read_text(),
+        "labels": (out / "labels.json").read_text(),
+    }
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory) -> Path:
+    return make_corpus(tmp_path_factory.mktemp("corpus") / "in", 60)
+
+
+@pytest.fixture(scope="module")
+def reference(corpus, scoring_model, tmp_path_factory):
+    out = tmp_path_factory.mktemp("reference") / "out"
+    summary = score_paths([str(corpus)], out, scoring_model, samples=100, settings=_settings())
+    return out, summary
+
+
+def _settings(**kwargs) -> ScoreSettings:
+    return ScoreSettings(**{"chunk_size": 7, "progress": False, **kwargs})
+
+
+def test_parts_and_manifest(reference):
+    out, summary = reference
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["status"] == "complete"
+    assert len(manifest["parts"]) == -(-summary.scored // 7)  # 7 articles per part, rounded up
+    assert sum(p["sentences"] for p in manifest["parts"]) == summary.sentences
+    assert summary.read == summary.scored + summary.rejected == 60 + 2
+    assert len(pd.read_parquet(out / "sentences.parquet")) == summary.sentences
+
+
+def test_chunk_size_changes_parts_not_results(corpus, scoring_model, reference, tmp_path):
+    out, _ = reference
+    score_paths(
+        [str(corpus)], tmp_path, scoring_model, samples=100, settings=_settings(chunk_size=1000)
+    )
+    one = pd.read_parquet(tmp_path / "sentences.parquet")
+    many = pd.read_parquet(out / "sentences.parquet")
+    pd.testing.assert_frame_equal(one, many)
+    assert (tmp_path / "outlets.csv").read_text() == (out / "outlets.csv").read_text()
+
+
+def test_outlet_figures_part_by_part_equal_figures_on_the_whole_table(reference):
+    out, _ = reference
+    sentences, labels = read_scored(out)
+    whole = outlet_figures(sentences, labels, samples=100)
+    streamed = pd.read_csv(out / "outlets.csv")
+    pd.testing.assert_frame_equal(whole, streamed, check_dtype=False, atol=1e-12)
+
+
+class Crash(RuntimeError):
+    pass
+
+
+@pytest.mark.parametrize("crash_at", [1, 3, 9])
+def test_resume_after_a_crash_equals_an_uninterrupted_run(
+    corpus, scoring_model, reference, tmp_path, monkeypatch, crash_at
+):
+    """The crash lands after a part's files are written but before the manifest names them."""
+    real = PartStore.save_manifest
+    calls = {"n": 0}
+
+    def crashing(self, manifest):
+        calls["n"] += 1
+        if calls["n"] == crash_at + 1:
+            raise Crash
+        real(self, manifest)
+
+    monkeypatch.setattr(PartStore, "save_manifest", crashing)
+    with pytest.raises(Crash):
+        score_paths([str(corpus)], tmp_path, scoring_model, samples=100, settings=_settings())
+    monkeypatch.setattr(PartStore, "save_manifest", real)
+    assert json.loads((tmp_path / "manifest.json").read_text())["status"] == "running"
+    summary = score_paths(
+        [str(corpus)], tmp_path, scoring_model, samples=100, settings=_settings(resume=True)
+    )
+    out, expected = reference
+    assert snapshot(tmp_path) == snapshot(out)
+    assert (summary.read, summary.scored, summary.rejected, summary.sentences) == (
+        expected.read,
+        expected.scored,
+        expected.rejected,
+        expected.sentences,
+    )
+
+
+def test_resume_with_other_settings_is_refused(corpus, scoring_model, reference, tmp_path):
+    import shutil
+
+    out, _ = reference
+    shutil.copytree(out, tmp_path / "out")
+    with pytest.raises(ScoreError, match="chunk_size"):
+        score_paths(
+            [str(corpus)],
+            tmp_path / "out",
+            scoring_model,
+            settings=_settings(chunk_size=3, resume=True),
+        )
+
+
+def test_a_fresh_run_replaces_an_old_output(corpus, scoring_model, tmp_path):
+    (tmp_path / "sentences.parquet").mkdir()
+    (tmp_path / "sentences.parquet" / "part-09999.parquet").write_text("stale")
+    score_paths([str(corpus)], tmp_path, scoring_model, samples=100, settings=_settings())
+    assert not (tmp_path / "sentences.parquet" / "part-09999.parquet").exists()
+
+
+def test_predictor_caches_repeats_and_stays_bounded(scoring_model):
+    predictor = SentencePredictor(scoring_model, cache_size=3, batch_size=2)
+    texts = ["Subscribe to our newsletter.", "Subscribe  to our newsletter.", "Kyiv holds Sudzha."]
+    first = predictor.predict(texts)
+    assert predictor.misses == 2 and predictor.hits == 1  # the second is the first normalised
+    direct = scoring_model.predict(pd.DataFrame({schema.TEXT: texts}))
+    pd.testing.assert_frame_equal(first, direct, check_dtype=False)
+    predictor.predict([f"Sentence number {i} about the front." for i in range(10)])
+    assert len(predictor.cache) == 3
+    again = predictor.predict(texts[::-1])
+    pd.testing.assert_frame_equal(
+        again, direct.iloc[::-1].reset_index(drop=True), check_dtype=False
+    )
+
+
+@pytest.mark.slow
+def test_kill_9_then_resume_equals_an_uninterrupted_run(scoring_model_path, tmp_path):
+    corpus = make_corpus(tmp_path / "in", 1500)
+    exe = str(Path(sys.executable).parent / "framescope")
+    args = [
+        exe,
+        "score",
+        str(corpus),
+        "--model",
+        str(scoring_model_path),
+        "--no-mlflow",
+        "--chunk-size",
+        "5",
+        "--samples",
+        "100",
+        "--no-progress",
+    ]
+
+    def run(out: Path, *extra: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([*args, "--out", str(out), *extra], capture_output=True, text=True)
+
+    killed = tmp_path / "killed"
+    process = subprocess.Popen(
+        [*args, "--out", str(killed)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    deadline = time.monotonic() + 240
+    while time.monotonic() < deadline and process.poll() is None:
+        manifest = PartStore(killed).manifest() if (killed / "manifest.json").exists() else None
+        if manifest and len(manifest["parts"]) >= 3:
+            break
+        time.sleep(0.02)
+    assert process.poll() is None, "the run ended before it could be killed"
+    os.kill(process.pid, signal.SIGKILL)
+    process.wait()
+    state = PartStore(killed).manifest()
+    assert state is not None and state["status"] == "running"
+    resumed = run(killed, "--resume")
+    assert resumed.returncode == 3, resumed.stderr  # the corpus has two bad records
+    clean = run(tmp_path / "clean")
+    assert clean.returncode == 3, clean.stderr
+    assert snapshot(killed) == snapshot(tmp_path / "clean")
+    numbers = [line for line in (resumed.stdout, clean.stdout)]
+    assert numbers[0].split(";")[0] == numbers[1].split(";")[0]  # read/scored/rejected
