@@ -39,11 +39,18 @@ def main() -> None:
     args = parser.parse_args()
     if not args.gold.exists():
         raise SystemExit(f"{args.gold}: real dev set not found (it lives in ../shared)")
+    selected = json.loads((REPO / "metrics" / "select.json").read_text())
+    champion = selected["champion"]
+    demos = [
+        json.loads(f.read_text()) for f in sorted((REPO / "metrics" / "candidates").glob("*.json"))
+    ]
+    if "ensemble" in selected and champion == "ensemble":  # saved only when it is the champion
+        demos.append({**selected["ensemble"], "train_seconds": 0.0})
     rows = []
-    for metrics_file in sorted((REPO / "metrics" / "candidates").glob("*.json")):
-        demo = json.loads(metrics_file.read_text())
+    for demo in demos:
         family = demo["family"]
-        real = real_dev_metrics(REPO / "models" / "candidates" / family, args.gold)
+        model_dir = REPO / "models" / ("champion" if family == champion else f"candidates/{family}")
+        real = real_dev_metrics(model_dir, args.gold)
         rows.append(
             {
                 "family": family,
@@ -55,7 +62,6 @@ def main() -> None:
                 "real_dev.frames.ece": real.get("frames.ece"),
             }
         )
-    champion = json.loads((REPO / "metrics" / "select.json").read_text())["champion"]
     print(
         "| family | demo test: frames / stance / boilerplate "
         "| real dev: frames / stance / boilerplate | dev score | train s |"

@@ -24,6 +24,15 @@ class UserError(Exception):
     """Something the user can fix: printed as one line, exit code 2."""
 
 
+def _check_tracking() -> None:
+    from framescope import tracking
+
+    try:
+        tracking.check_server(tracking.tracking_uri())
+    except tracking.TrackingError as err:
+        raise UserError(str(err)) from None
+
+
 def default_model() -> str:
     """The champion of the latest `dvc repro` here, else the registry's champion alias."""
     return (
@@ -197,6 +206,8 @@ def score(
     uri = model or default_model()
     if no_mlflow and uri.startswith(("models:", "runs:")):
         raise UserError(f"model {uri}: --no-mlflow needs a model directory, not a registry URI")
+    if not no_mlflow:
+        _check_tracking()  # before any output is written: a dead server fails in seconds
     options = ReadOptions(
         columns=Columns(text_col, outlet_col, date_col, url_col, title_col, id_col),
         default_outlet=outlet,
@@ -297,6 +308,8 @@ def outlets(
         comparison = compare_scored(directory, config, seed, classifier_metrics)
     except (ConfigError, MetricsError) as err:
         raise UserError(str(err)) from None
+    if not no_mlflow:
+        _check_tracking()
     write_comparison(comparison, directory)
     table = comparison.outlets
     names = comparison.metric_names()

@@ -46,10 +46,40 @@ def tracking_uri() -> str:
     return os.environ.get("MLFLOW_TRACKING_URI") or f"sqlite:///{Path.cwd() / 'mlflow.db'}"
 
 
+# A dead tracking server must fail fast, not after MLflow's default minutes of retries.
+_HTTP_DEFAULTS = {"MLFLOW_HTTP_REQUEST_TIMEOUT": "10", "MLFLOW_HTTP_REQUEST_MAX_RETRIES": "1"}
+_checked: set[str] = set()
+
+
+def check_server(uri: str, timeout: float = 5.0) -> None:
+    """Raise TrackingError, in seconds, when an http(s) tracking server does not answer."""
+    import urllib.error
+    import urllib.request
+
+    if not uri.startswith(("http://", "https://")) or uri in _checked:
+        return
+    try:
+        with urllib.request.urlopen(f"{uri.rstrip('/')}/health", timeout=timeout):
+            pass
+    except urllib.error.HTTPError:
+        pass  # it answered; a server without /health is still a server
+    except (OSError, ValueError) as err:
+        reason = getattr(err, "reason", err)
+        raise TrackingError(
+            f"MLFLOW_TRACKING_URI {uri}: tracking server not reachable ({reason}); "
+            "start it, point MLFLOW_TRACKING_URI elsewhere, or use --no-mlflow"
+        ) from None
+    _checked.add(uri)
+
+
 def _mlflow() -> Any:
     import mlflow
 
-    mlflow.set_tracking_uri(tracking_uri())
+    uri = tracking_uri()
+    for key, value in _HTTP_DEFAULTS.items():
+        os.environ.setdefault(key, value)
+    check_server(uri)
+    mlflow.set_tracking_uri(uri)
     return mlflow
 
 

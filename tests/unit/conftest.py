@@ -59,7 +59,7 @@ def scoring_model_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
     labels = LabelSpace.from_codebook(load_codebook(REPO / "labels" / "codebook.yaml"))
     dev = _labelled(2, 100)
-    config = TrainConfig(tfidf=TfidfConfig(char_ngram_max=0, max_iter=300))
+    config = TrainConfig(tfidf_lr=TfidfConfig(char_ngram_max=0, max_iter=300))
     bundle = train("tfidf_lr", _labelled(5, 0), dev, labels, config, seed=13)
     home = tmp_path_factory.mktemp("scoring_model")
     with pytest.MonkeyPatch.context() as mp:
