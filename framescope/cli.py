@@ -58,6 +58,23 @@ def _load(model: str | None) -> tuple[Any, str]:
         ) from None
 
 
+def _onnx_runtime(loaded: Any, quantize: bool, threads: int) -> None:
+    """Swap the loaded model's fine-tuned networks for ONNX Runtime sessions, in place."""
+    import atexit
+    import shutil
+    import tempfile
+
+    from framescope.classifiers.onnx_runtime import OnnxError, to_onnx
+
+    wrapper = loaded.unwrap_python_model()
+    folder = Path(tempfile.mkdtemp(prefix="framescope-onnx-"))  # exported once per run
+    atexit.register(shutil.rmtree, folder, True)
+    try:
+        wrapper.bundle = to_onnx(wrapper.bundle, folder, quantize, threads)
+    except OnnxError as err:
+        raise UserError(str(err)) from None
+
+
 def _prediction_record(row: dict[str, Any], labels: Any) -> dict[str, Any]:
     from framescope import schema
     from framescope.classifiers.pyfunc import frame_score_column, stance_score_column
@@ -193,6 +210,12 @@ def score(
     ] = None,
     samples: Annotated[int, typer.Option(help="Bootstrap resamples for outlet figures.")] = 1000,
     seed: Annotated[int, typer.Option(help="Seed for the bootstrap intervals.")] = 13,
+    runtime: Annotated[
+        str, typer.Option(help="torch, or onnx (ONNX Runtime for fine-tuned models).")
+    ] = "torch",
+    quantize: Annotated[
+        bool, typer.Option("--quantize", help="With --runtime onnx: dynamic int8 weights.")
+    ] = False,
 ) -> None:
     """Score articles into DIR: Parquet parts of sentences and articles, outlet figures, rejects."""
     from framescope.corpus import Columns, ReadOptions
@@ -200,6 +223,8 @@ def score(
 
     if engine not in ("local", "spark"):
         raise UserError(f"--engine {engine}: must be local or spark")
+    if runtime not in ("torch", "onnx") or (runtime == "onnx" and engine == "spark"):
+        raise UserError(f"--runtime {runtime}: must be torch or onnx (onnx: local engine only)")
     missing = [p for p in inputs if not Path(p).exists()]
     if missing:
         raise UserError(f"input {missing[0]}: no such file or folder")
@@ -227,6 +252,8 @@ def score(
 
         set_threads(threads)
         loaded, uri = _load(uri)
+        if runtime == "onnx":
+            _onnx_runtime(loaded, quantize, threads or 0)
         try:
             summary = score_paths(
                 inputs, out, loaded, options, samples, seed=seed, settings=settings

@@ -130,9 +130,22 @@ def _probabilities(name: str, logits: np.ndarray) -> np.ndarray:
 
 def to_onnx(bundle: Bundle, directory: Path, quantize: bool = False, threads: int = 0) -> Bundle:
     """A copy of `bundle` whose heads run on ONNX Runtime (exported into `directory`)."""
+    from framescope.classifiers.ensemble import EnsembleHeads
     from framescope.classifiers.finetune import FinetuneHeads
 
     heads = bundle.heads
+    if isinstance(heads, EnsembleHeads):  # convert the fine-tuned members, keep the others
+        if not any(isinstance(m.heads, FinetuneHeads) for m in heads.members):
+            raise OnnxError("--runtime onnx: the ensemble has no finetune member")
+        members = [
+            to_onnx(m, directory / name, quantize, threads)
+            if isinstance(m.heads, FinetuneHeads)
+            else m
+            for name, m in zip(heads.names, heads.members, strict=True)
+        ]
+        converted = copy.copy(bundle)
+        converted.heads = EnsembleHeads(heads.labels, heads.names, members)
+        return converted
     if not isinstance(heads, FinetuneHeads):
         raise OnnxError(
             f"--runtime onnx: the model family is {bundle.family!r}; "

@@ -65,3 +65,40 @@ def test_onnx_refuses_non_transformer_families(codebook, tmp_path):
     bundle = train("tfidf_lr", labelled_table(2, 0), labelled_table(1, 50), labels, config, 3)
     with pytest.raises(OnnxError, match="'tfidf_lr'"):
         to_onnx(bundle, tmp_path)
+
+
+def test_score_cli_onnx_runtime_matches_torch(bundles, tmp_path):
+    """`framescope score --runtime onnx` gives the torch run's labels on the same corpus."""
+    import os
+    import subprocess
+    import sys
+
+    import pandas as pd
+
+    from framescope.tracking import save_model
+
+    torch_bundle = bundles[0]
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("MLFLOW_TRACKING_URI", f"sqlite:///{tmp_path / 'mlflow.db'}")
+        mp.chdir(tmp_path)
+        model = save_model(torch_bundle, tmp_path / "model", TEXTS[:2])
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for i, text in enumerate(TEXTS[:3]):
+        (corpus / f"a{i}.md").write_text(f"---\noutlet: Wire {i % 2}\n---\n{text} {text}\n")
+    results = {}
+    for runtime in ("torch", "onnx"):
+        out = tmp_path / runtime
+        done = subprocess.run(
+            [sys.executable, "-c", "from framescope.cli import main; main()", "score",
+             str(corpus), "--out", str(out), "--model", str(model), "--no-mlflow",
+             "--runtime", runtime],
+            capture_output=True, text=True, cwd=tmp_path, timeout=300,
+            env={**os.environ, "MLFLOW_TRACKING_URI": f"sqlite:///{tmp_path / 'cli.db'}"},
+        )  # fmt: skip
+        assert done.returncode == 0, done.stderr[-2000:]
+        results[runtime] = pd.read_parquet(out / "sentences.parquet").sort_values("sentence_id")
+    left, right = results["torch"], results["onnx"]
+    assert len(left) == len(right) > 0
+    assert left["stance"].tolist() == right["stance"].tolist()
+    assert [list(f) for f in left["frames"]] == [list(f) for f in right["frames"]]
