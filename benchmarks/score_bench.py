@@ -3,8 +3,14 @@
     python benchmarks/score_bench.py [--model models/champion] [--sections end_to_end,memory]
                                      [--json results.json]
 
-Sections (add one by writing a function and registering it in SECTIONS; a model-throughput
-section comparing naive transformers, the torch path and ONNX belongs there too):
+Sections (add one by writing a function and registering it in SECTIONS):
+
+- throughput: the fine-tuned model (models/candidates/finetune) on real sentences from
+  ../shared/corpora: (a) naive, `transformers` one sentence at a time; (b) framescope's torch
+  path (length-bucketed batches, inference_mode); (c) ONNX Runtime; (d) ONNX with int8 weights.
+  Sentences/s and ratios to (a), and the macro-F1 of each runtime on the demo test split
+  (targets: (c) >= 4x (a), (b) >= 2x (a), <= 0.01 macro-F1 apart). `--naive-n` bounds the
+  naive run, which is slow by design; its rate is measured on that many sentences.
 
 - end_to_end: the whole ../shared/corpora/ukraine_media_2022 corpus through the CLI:
   articles/s, sentences/s and peak RSS (target: >= 5,000 sentences/s with the TF-IDF champion).
@@ -119,9 +125,81 @@ def memory(model: str, tmp: Path) -> dict[str, Any]:
     }
 
 
+THROUGHPUT_N = 20_000
+NAIVE_N = 2_000
+
+
+def _real_sentences(n: int) -> list[str]:
+    from framescope.segment import normalise, segment
+
+    sentences: list[str] = []
+    for i, (_, text) in enumerate(_real_articles()):
+        sentences.extend(s.text for s in segment(f"a{i}", normalise(text)) if len(s.text) > 20)
+        if len(sentences) >= n:
+            break
+    return sentences[:n]
+
+
+def _rate(fn: Callable[[list[str]], Any], texts: list[str]) -> float:
+    started = time.perf_counter()
+    fn(texts)
+    return len(texts) / (time.perf_counter() - started)
+
+
+def throughput(model: str, tmp: Path) -> dict[str, Any]:
+    import pandas as pd
+    import torch
+
+    from framescope import evaluate as ev
+    from framescope import schema
+    from framescope.classifiers.onnx_runtime import to_onnx
+    from framescope.classifiers.pyfunc import bundle_directory, predict_frame, read_bundle
+
+    if not SHARED.is_dir():
+        return {"skipped": f"{SHARED} not found"}
+    candidate = ROOT / "models" / "candidates" / "finetune"
+    bundle = read_bundle(bundle_directory(candidate))
+    heads = bundle.heads
+    texts = _real_sentences(THROUGHPUT_N)
+    network, tokenizer = heads.models[0], heads.tokenizer  # type: ignore[attr-defined]
+
+    def naive(batch: list[str]) -> None:
+        with torch.no_grad():
+            for text in batch:
+                network(**tokenizer(text, truncation=True, max_length=128, return_tensors="pt"))
+
+    runtimes = {
+        "torch": bundle,
+        "onnx": to_onnx(bundle, tmp / "onnx"),
+        "onnx_int8": to_onnx(bundle, tmp / "onnx8", quantize=True),
+    }
+    rates = {"naive": _rate(naive, texts[:NAIVE_N])}
+    for name, runtime in runtimes.items():
+        rates[name] = _rate(runtime.heads.scores, texts)
+    test = pd.read_parquet(ROOT / "data" / "stages" / "labelled.parquet").query("split == 'test'")
+    quality = {}
+    for name, runtime in runtimes.items():
+        metrics = ev.evaluate(
+            predict_frame(runtime, test[schema.TEXT].tolist()), test, bundle.labels
+        )
+        quality[name] = {
+            "frames.macro_f1": round(metrics["frames"]["macro_f1"], 4),
+            "stance.macro_f1": round(metrics["stance"]["macro_f1"], 4),
+        }
+    return {
+        "sentences": len(texts),
+        "naive_sentences": min(NAIVE_N, len(texts)),
+        "sentences_per_s": {k: round(v, 1) for k, v in rates.items()},
+        "ratio_to_naive": {k: round(v / rates["naive"], 2) for k, v in rates.items()},
+        "demo_test_macro_f1": quality,
+        "torch_threads": torch.get_num_threads(),
+    }
+
+
 SECTIONS: dict[str, Callable[[str, Path], dict[str, Any]]] = {
     "end_to_end": end_to_end,
     "memory": memory,
+    "throughput": throughput,
 }
 
 
