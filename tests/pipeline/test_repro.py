@@ -114,6 +114,7 @@ def repro(tmp_path_factory: pytest.TempPathFactory):
     params["outlets"]["bootstrap_samples"] = 200
     params["train"]["tfidf_lr"]["char_ngram_max"] = 0
     params["train"]["families"] = ["tfidf_lr"]
+    params["weak"]["similarity"] = False  # no MiniLM here: the similarity LFs have unit tests
     params_file.write_text(yaml.safe_dump(params, sort_keys=False), encoding="utf-8")
 
     started = time.perf_counter()
@@ -147,6 +148,7 @@ def test_repro_ran_every_stage(repro):
         "ingest",
         "segment",
         "split",
+        "weak_label",
         "train@tfidf_lr",
         "select",
         "evaluate",
