@@ -92,8 +92,17 @@ def label_corpus(
         for task, (names, _) in votes["dev"].items()
     }
     balances = {t: class_balance(gold["train"][t], k) for t, k in tasks(codebook).items()}
+    defaults = {t: 0 for t in balances} | {
+        STANCE: codebook.stance_ids.index(codebook.stance_default)
+    }
     models = fit_label_models(
-        fit_votes, votes["dev"], gold["dev"], balances, config.label_model, config.smoothing
+        fit_votes,
+        votes["dev"],
+        gold["dev"],
+        balances,
+        config.label_model,
+        config.smoothing,
+        defaults,
     )
     summary = _summary(models, votes["test"], gold["test"], balances)
     silver = silver_labels(unlabelled, models.predict_proba(votes["unlabelled"]), codebook)

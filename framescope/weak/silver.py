@@ -99,9 +99,14 @@ def fit_label_models(
     balances: dict[str, np.ndarray],
     choice: str = "auto",
     smoothing: float = 1.0,
+    defaults: dict[str, int] | None = None,
 ) -> TaskModels:
     """Fit every label model on `fit_votes` (no labels), score each on gold dev, choose per task:
-    the higher dev F1 (`auto`; a tie keeps majority vote), or the one named."""
+    the higher dev F1 (`auto`; a tie keeps majority vote), or the one named.
+
+    defaults: per task, the class majority vote gives a sentence no LF voted on (the codebook's
+    default stance, "absent"); without it, the most common gold class, which on frame-dense demo
+    gold is a poor guess for real coverage. Dawid-Skene learns what silence means instead."""
     models: dict[str, dict[str, MajorityVote | DawidSkene]] = {}
     scores: dict[str, dict[str, dict[str, float]]] = {}
     chosen: dict[str, str] = {}
@@ -109,7 +114,10 @@ def fit_label_models(
         k = len(balances[task])
         models[task], scores[task] = {}, {}
         for name in LABEL_MODELS:
-            model = make_label_model(name, k, balances[task], smoothing).fit(votes)
+            balance = balances[task]
+            if name == "majority" and defaults is not None:
+                balance = np.eye(k)[defaults[task]]
+            model = make_label_model(name, k, balance, smoothing).fit(votes)
             predicted = model.predict_proba(dev_votes[task][1]).argmax(axis=1)
             models[task][name] = model
             scores[task][name] = task_score(dev_gold[task], predicted, k)
