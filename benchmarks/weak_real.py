@@ -83,8 +83,10 @@ def real_articles(scope: str, dev: pd.DataFrame) -> tuple[pd.DataFrame, dict[str
 
 
 def score(bundle, table: pd.DataFrame, labels: LabelSpace) -> dict[str, float]:
+    """Headline metrics plus each frame's F1 (with 1-9 positives a frame, read them one by one)."""
     predictions = predict_frame(bundle, table[schema.TEXT].tolist())
-    return ev.headline(ev.evaluate(predictions, table, labels))
+    metrics = ev.evaluate(predictions, table, labels)
+    return ev.headline(metrics) | {f"f1.{f}": metrics["frames"][f]["f1"] for f in labels.frame_ids}
 
 
 def main() -> None:
@@ -126,6 +128,7 @@ def main() -> None:
             rows.append(
                 {"family": family, "silver_weight": weight, "train_rows": len(mixed)}
                 | {f"real_dev.{h}": round(real[h], 3) for h in HEADS}
+                | {f"real_dev.{k}": round(v, 3) for k, v in real.items() if k.startswith("f1.")}
                 | {f"demo_test.{h}": round(demo[h], 3) for h in HEADS}
                 | {"seconds": round(time.perf_counter() - t0)}
             )
