@@ -72,7 +72,7 @@ FAMILY_B = [
 OUTLETS = ["Herald", "Ledger", "Wire", "Courier"]
 ARTICLES_PER_OUTLET = 5
 N_TASKS = 80  # of the 160 unlabelled family-B sentences
-CONFIG = TrainConfig(tfidf=TfidfConfig(char_ngram_max=0, max_iter=500))
+CONFIG = TrainConfig(tfidf_lr=TfidfConfig(char_ngram_max=0, max_iter=500))
 
 
 def _corpus() -> tuple[pd.DataFrame, dict[str, tuple]]:
