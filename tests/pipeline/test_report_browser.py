@@ -14,7 +14,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import XSS_SENTENCE
+from synthetic import XSS_SENTENCE
 
 from framescope.charts import comparison_charts
 from framescope.compare import compare_scored

@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import XSS_SENTENCE
+from synthetic import XSS_SENTENCE
 
 from framescope import schema
 from framescope.charts import comparison_charts
