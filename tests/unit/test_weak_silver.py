@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from synthetic import labelled_table
 
 from framescope import schema
 from framescope.classifiers.base import LabelSpace
@@ -18,7 +19,6 @@ from framescope.weak.silver import (
     mix_silver,
     silver_labels,
 )
-from tests.synthetic import labelled_table
 
 
 def _gold(n_per_template: int = 4) -> pd.DataFrame:
