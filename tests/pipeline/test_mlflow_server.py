@@ -104,7 +104,7 @@ def server(tmp_path_factory: pytest.TempPathFactory):
 @pytest.fixture(scope="module")
 def logged(server, tmp_path_factory: pytest.TempPathFactory):
     """Run `framescope outlets` against the server; returns (base url, outlet table, stdout)."""
-    from conftest import _synthetic_scored
+    from synthetic import synthetic_scored_table as _synthetic_scored
 
     folder = tmp_path_factory.mktemp("served") / "scored"
     folder.mkdir()
