@@ -242,7 +242,7 @@ def test_outlets_parent_with_one_child_per_outlet(repro, runs):
 
 def test_top_level_runs_have_git_commit(runs):
     top = [r for r in runs if "mlflow.parentRunId" not in r.data.tags]
-    assert len(top) == 4  # train, select, evaluate, outlets parent
+    assert len(top) == 5  # weak_label, train, select, evaluate, outlets parent
     assert all(r.data.tags.get("git_commit") for r in top)
 
 
@@ -279,6 +279,9 @@ def test_experiment_forcing_a_family(repro, runs):
     """`dvc exp run -S ...train.family=<family>` reruns select and after, and `dvc exp show`
     lists its metrics. Runs last: it needs git in the copy, and leaves the workspace changed."""
     copy = repro[0]
+    # The copy skipped these folders; without their .gitignore, `git add -A` would track DVC outs.
+    for ignore in ("reports/.gitignore", "data/stages/.gitignore"):
+        shutil.copy(REPO / ignore, copy / ignore)
     for args in (
         [_dvc(), "config", "--unset", "core.no_scm"],
         ["git", "init", "-q"],
