@@ -42,6 +42,19 @@ def _strings(node: dict[str, Any], key: str, where: str, minimum: int = 0) -> tu
     return tuple(v.strip() for v in values)
 
 
+def _patterns(node: dict[str, Any], where: str) -> tuple[str, ...]:
+    """Optional `include_patterns`: regular expressions for the weak-supervision LFs."""
+    patterns = _strings(node, "include_patterns", where)
+    for i, pattern in enumerate(patterns):
+        try:
+            re.compile(pattern)
+        except re.error as err:
+            raise CodebookError(
+                f"{where}.include_patterns[{i}]: bad regular expression ({err})"
+            ) from None
+    return patterns
+
+
 def _check_id(value: str, where: str) -> str:
     if not _ID.match(value):
         raise CodebookError(f"{where}: {value!r} is not a snake_case id")
@@ -57,6 +70,8 @@ class Frame:
     exclude_cues: tuple[str, ...]
     positive_examples: tuple[str, ...]
     negative_examples: tuple[str, ...]
+    include_patterns: tuple[str, ...] = ()
+    stance_hint: str | None = None  # the stance class a cue of this frame tends to come with
 
 
 @dataclass(frozen=True)
@@ -66,6 +81,7 @@ class StanceClass:
     include_cues: tuple[str, ...]
     examples: tuple[str, ...]
     polarity: int = 0  # +1 counts for, -1 against the target in net_stance
+    include_patterns: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -74,6 +90,19 @@ class BoilerplateType:
     description: str
     include_cues: tuple[str, ...]
     examples: tuple[str, ...]
+    include_patterns: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class WeakCues:
+    """How the weak-supervision LFs read cues (codebook section `weak_supervision`)."""
+
+    negation_cues: tuple[str, ...] = ()
+    negation_window: int = 4  # words before a cue
+    attribution_cues: tuple[str, ...] = ()
+    short_line_max_words: int = 3
+    all_caps_min_letters: int = 8
+    content_min_words: int = 12
 
 
 @dataclass(frozen=True)
@@ -87,6 +116,7 @@ class Codebook:
     stance_default: str
     boilerplate_definition: str
     boilerplate_types: tuple[BoilerplateType, ...]
+    weak: WeakCues = WeakCues()
 
     def __post_init__(self) -> None:
         for kind, ids in (("frames", self.frame_ids), ("stance.classes", self.stance_ids)):
@@ -100,6 +130,12 @@ class Codebook:
             raise CodebookError(
                 f"stance.default: {self.stance_default!r} is not one of {list(self.stance_ids)}"
             )
+        for i, f in enumerate(self.frames):
+            if f.stance_hint is not None and f.stance_hint not in self.stance_ids:
+                raise CodebookError(
+                    f"frames[{i}].stance_hint: {f.stance_hint!r} is not one of "
+                    f"{list(self.stance_ids)}"
+                )
 
     @property
     def frame_ids(self) -> tuple[str, ...]:
@@ -148,6 +184,31 @@ def _frame(node: Any, where: str) -> Frame:
         exclude_cues=_strings(node, "exclude_cues", where),
         positive_examples=_strings(node, "positive_examples", where, 1),
         negative_examples=_strings(node, "negative_examples", where),
+        include_patterns=_patterns(node, where),
+        stance_hint=_req(node, "stance_hint", where) if "stance_hint" in node else None,
+    )
+
+
+def _weak(raw: Any) -> WeakCues:
+    where = "weak_supervision"
+    if raw is None:
+        return WeakCues()
+    if not isinstance(raw, dict):
+        raise CodebookError(f"{where}: expected a mapping")
+    unknown = sorted(set(raw) - set(WeakCues.__dataclass_fields__))
+    if unknown:
+        raise CodebookError(f"{where}.{unknown[0]}: unknown key")
+    numbers = {}
+    for key in ("negation_window", "short_line_max_words", "all_caps_min_letters"):
+        numbers[key] = raw.get(key, getattr(WeakCues, key))
+    numbers["content_min_words"] = raw.get("content_min_words", WeakCues.content_min_words)
+    for key, value in numbers.items():
+        if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+            raise CodebookError(f"{where}.{key}: expected a whole number >= 1, got {value!r}")
+    return WeakCues(
+        negation_cues=_strings(raw, "negation_cues", where),
+        attribution_cues=_strings(raw, "attribution_cues", where),
+        **numbers,
     )
 
 
@@ -176,6 +237,7 @@ def parse_codebook(raw: Any) -> Codebook:
                 include_cues=_strings(c, "include_cues", f"stance.classes[{i}]"),
                 examples=_strings(c, "examples", f"stance.classes[{i}]", 1),
                 polarity=_polarity(c, f"stance.classes[{i}]"),
+                include_patterns=_patterns(c, f"stance.classes[{i}]"),
             )
             for i, c in enumerate(classes)
         ),
@@ -189,9 +251,11 @@ def parse_codebook(raw: Any) -> Codebook:
                 description=_req(t, "description", f"boilerplate.types[{i}]").strip(),
                 include_cues=_strings(t, "include_cues", f"boilerplate.types[{i}]"),
                 examples=_strings(t, "examples", f"boilerplate.types[{i}]"),
+                include_patterns=_patterns(t, f"boilerplate.types[{i}]"),
             )
             for i, t in enumerate(types)
         ),
+        weak=_weak(raw.get("weak_supervision")),
     )
 
 

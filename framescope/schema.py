@@ -80,3 +80,9 @@ PREDICTED = "predicted"
 def frame_share_corrected(frame_id: str) -> str:
     """A frame share corrected for the classifier's measured precision and recall."""
     return f"frame_share_corrected.{frame_id}"
+
+
+# weak supervision: silver labels (data/stages/silver.parquet) and the train mix
+LABEL_SOURCE = "label_source"  # "gold" or "silver"
+WEIGHT = "weight"  # sample weight in training: gold 1, silver train.silver_weight
+CONFIDENCE = "confidence"  # the label model's probability of the silver stance

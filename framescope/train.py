@@ -25,18 +25,33 @@ def fit_heads(
     seed: int,
     log: Callable[[str], None] | None = None,
 ) -> Heads:
-    """The family's raw heads, before calibration and thresholds."""
+    """The family's raw heads, before calibration and thresholds.
+
+    A `weight` column (silver rows, see framescope.weak) becomes sample weights for the LR
+    families; finetune gets the rows resampled by weight instead (`resample_by_weight`).
+    """
+    weight = _sample_weight(train_set)
+    if family == "finetune" and weight is not None:
+        train_set, weight = resample_by_weight(train_set, seed), None
     texts = train_set[schema.TEXT].tolist()
     frames, stance, boilerplate = label_arrays(train_set, labels)
     if family == "tfidf_lr":
         from framescope.classifiers.tfidf import fit_tfidf
 
-        return fit_tfidf(labels, texts, frames, stance, boilerplate, config.tfidf_lr, seed)
+        return fit_tfidf(labels, texts, frames, stance, boilerplate, config.tfidf_lr, seed, weight)
     if family == "embed_lr":
         from framescope.classifiers.embed_lr import fit_embed_lr
 
         return fit_embed_lr(
-            labels, texts, frames, stance, boilerplate, config.embed_lr, config.base_model, seed
+            labels,
+            texts,
+            frames,
+            stance,
+            boilerplate,
+            config.embed_lr,
+            config.base_model,
+            seed,
+            weight,
         )
     if family == "finetune":
         from framescope.classifiers.finetune import Targets, fit_finetune
@@ -54,6 +69,21 @@ def fit_heads(
             log,
         )
     raise ValueError(f"train.family: unknown family {family!r}")  # config validation stops this
+
+
+def _sample_weight(table: pd.DataFrame) -> np.ndarray | None:
+    if schema.WEIGHT not in table or (table[schema.WEIGHT] == 1).all():
+        return None
+    return table[schema.WEIGHT].to_numpy(dtype=float)
+
+
+def resample_by_weight(table: pd.DataFrame, seed: int) -> pd.DataFrame:
+    """Each row floor(w) times plus once more with probability frac(w) (seeded): weights for a
+    trainer without sample weights. Gold rows (w = 1) stay exactly once."""
+    weight = table[schema.WEIGHT].to_numpy(dtype=float)
+    extra = np.random.default_rng(seed).random(len(table)) < weight - np.floor(weight)
+    copies = np.floor(weight).astype(int) + extra
+    return table.loc[table.index.repeat(copies)].reset_index(drop=True)
 
 
 def _stance_index(stance: list[str], labels: LabelSpace) -> np.ndarray:
@@ -117,4 +147,4 @@ def example_texts(table: pd.DataFrame, n: int = 3) -> list[str]:
     return table[schema.TEXT].head(n).tolist() or ["Example sentence."]
 
 
-__all__ = ["example_texts", "finish", "fit_heads", "train"]
+__all__ = ["example_texts", "finish", "fit_heads", "resample_by_weight", "train"]

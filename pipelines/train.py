@@ -10,13 +10,18 @@ from framescope.classifiers.base import LabelSpace
 from framescope.codebook import load_codebook
 from framescope.files import write_json
 from framescope.train import example_texts, train
+from framescope.weak.silver import mix_silver
 from pipelines._args import parse
 
-params, args = parse(__doc__, "family", "labelled", "model", "metrics")
+params, args = parse(__doc__, "family", "labelled", "model", "metrics", "silver")
 labelled = pd.read_parquet(args.labelled)
 parts = {
     name: labelled[labelled[schema.SPLIT] == name].reset_index(drop=True) for name in schema.SPLITS
 }
+# Silver rows join the train split only, at train.silver_weight (0: gold only).
+silver = pd.read_parquet(args.silver)
+parts["train"] = mix_silver(parts["train"], silver, params.train.silver_weight)
+n_silver = int((parts["train"][schema.LABEL_SOURCE] == "silver").sum())
 labels = LabelSpace.from_codebook(load_codebook(params.codebook))
 started = time.perf_counter()
 bundle = train(args.family, parts["train"], parts["dev"], labels, params.train, params.seed)
@@ -27,11 +32,17 @@ metrics = ev.candidate_metrics(
     args.family, lambda t: model.predict(t[[schema.TEXT]]), parts["dev"], parts["test"], labels
 )
 metrics["train_seconds"] = round(train_seconds, 1)
+metrics["silver_rows"] = n_silver
 write_json(metrics, args.metrics)
 with tracking.run(
     params.tracking.experiment,
     "train",
-    {"seed": params.seed, "family": args.family, args.family: params.section("train")[args.family]},
+    {
+        "seed": params.seed,
+        "family": args.family,
+        "silver_weight": params.train.silver_weight,
+        args.family: params.section("train")[args.family],
+    },
     run_name=f"train {args.family}",
     tags={"family": args.family, "candidate": args.model},
 ):

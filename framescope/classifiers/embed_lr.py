@@ -16,12 +16,14 @@ from framescope.config import EmbedLRConfig
 ENCODER_DIR = "encoder"
 
 
-def _fit_binary(x: np.ndarray, y: np.ndarray, cfg: EmbedLRConfig, seed: int) -> Any:
+def _fit_binary(
+    x: np.ndarray, y: np.ndarray, cfg: EmbedLRConfig, seed: int, weight: np.ndarray | None
+) -> Any:
     if y.min() == y.max():
         return float(y[0])
     return LogisticRegression(
         C=cfg.C, class_weight="balanced", max_iter=cfg.max_iter, random_state=seed
-    ).fit(x, y)
+    ).fit(x, y, sample_weight=weight)
 
 
 def _proba(head: Any, x: np.ndarray) -> np.ndarray:
@@ -71,19 +73,25 @@ def fit_embed_lr(
     cfg: EmbedLRConfig,
     base_model: str,
     seed: int,
+    sample_weight: np.ndarray | None = None,
 ) -> EmbedLRHeads:
-    """Embed once with the frozen encoder, then fit the heads (frames, stance on content only)."""
+    """Embed once with the frozen encoder, then fit the heads (frames, stance on content only).
+
+    sample_weight: per training sentence (silver rows weigh less than gold), None: all 1.
+    """
     encoder = Encoder.load(base_model, batch_size=cfg.batch_size)
     x = encoder.embed(texts)
     content = ~boilerplate.astype(bool)
+    wc = None if sample_weight is None else sample_weight[content]
     return EmbedLRHeads(
         labels=labels,
         encoder=encoder,
         frames=[
-            _fit_binary(x[content], frames[content, j], cfg, seed) for j in range(frames.shape[1])
+            _fit_binary(x[content], frames[content, j], cfg, seed, wc)
+            for j in range(frames.shape[1])
         ],
         stance=LogisticRegression(
             C=cfg.C, class_weight="balanced", max_iter=cfg.max_iter, random_state=seed
-        ).fit(x[content], np.asarray(stance)[content]),
-        boilerplate=_fit_binary(x, boilerplate.astype(int), cfg, seed),
+        ).fit(x[content], np.asarray(stance)[content], sample_weight=wc),
+        boilerplate=_fit_binary(x, boilerplate.astype(int), cfg, seed, sample_weight),
     )

@@ -59,14 +59,14 @@ def _positive_proba(head: LogisticRegression | float, x: sparse.csr_matrix, n: i
 
 
 def _binary_head(
-    x: sparse.csr_matrix, y: np.ndarray, cfg: TfidfConfig, seed: int
+    x: sparse.csr_matrix, y: np.ndarray, cfg: TfidfConfig, seed: int, weight: np.ndarray | None
 ) -> LogisticRegression | float:
     if y.min() == y.max():
         return float(y[0])
     model = LogisticRegression(
         C=cfg.C, class_weight="balanced", max_iter=cfg.max_iter, random_state=seed
     )
-    return model.fit(x, y)
+    return model.fit(x, y, sample_weight=weight)
 
 
 def fit_tfidf(
@@ -77,8 +77,12 @@ def fit_tfidf(
     boilerplate: np.ndarray,
     cfg: TfidfConfig,
     seed: int,
+    sample_weight: np.ndarray | None = None,
 ) -> TfidfHeads:
-    """Train the three heads. Frame and stance heads learn from content sentences only."""
+    """Train the three heads. Frame and stance heads learn from content sentences only.
+
+    sample_weight: per training sentence (silver rows weigh less than gold), None: all 1.
+    """
     word = TfidfVectorizer(
         ngram_range=(1, cfg.word_ngram_max),
         min_df=cfg.min_df,
@@ -103,15 +107,18 @@ def fit_tfidf(
     x = sparse.hstack(parts, format="csr")
     content = ~boilerplate.astype(bool)
     xc = x[content]
-    frame_heads = [_binary_head(xc, frames[content, j], cfg, seed) for j in range(frames.shape[1])]
+    wc = None if sample_weight is None else sample_weight[content]
+    frame_heads = [
+        _binary_head(xc, frames[content, j], cfg, seed, wc) for j in range(frames.shape[1])
+    ]
     stance_model = LogisticRegression(
         C=cfg.C, class_weight="balanced", max_iter=cfg.max_iter, random_state=seed
-    ).fit(xc, np.asarray(stance)[content])
+    ).fit(xc, np.asarray(stance)[content], sample_weight=wc)
     return TfidfHeads(
         labels=labels,
         word=word,
         char=char,
         frames=frame_heads,
         stance=stance_model,
-        boilerplate=_binary_head(x, boilerplate.astype(int), cfg, seed),
+        boilerplate=_binary_head(x, boilerplate.astype(int), cfg, seed, sample_weight),
     )

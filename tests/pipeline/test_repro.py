@@ -114,6 +114,7 @@ def repro(tmp_path_factory: pytest.TempPathFactory):
     params["outlets"]["bootstrap_samples"] = 200
     params["train"]["tfidf_lr"]["char_ngram_max"] = 0
     params["train"]["families"] = ["tfidf_lr"]
+    params["weak"]["similarity"] = False  # no MiniLM here: the similarity LFs have unit tests
     params_file.write_text(yaml.safe_dump(params, sort_keys=False), encoding="utf-8")
 
     started = time.perf_counter()
@@ -147,6 +148,7 @@ def test_repro_ran_every_stage(repro):
         "ingest",
         "segment",
         "split",
+        "weak_label",
         "train@tfidf_lr",
         "select",
         "evaluate",
@@ -240,7 +242,7 @@ def test_outlets_parent_with_one_child_per_outlet(repro, runs):
 
 def test_top_level_runs_have_git_commit(runs):
     top = [r for r in runs if "mlflow.parentRunId" not in r.data.tags]
-    assert len(top) == 4  # train, select, evaluate, outlets parent
+    assert len(top) == 5  # weak_label, train, select, evaluate, outlets parent
     assert all(r.data.tags.get("git_commit") for r in top)
 
 
@@ -277,6 +279,9 @@ def test_experiment_forcing_a_family(repro, runs):
     """`dvc exp run -S ...train.family=<family>` reruns select and after, and `dvc exp show`
     lists its metrics. Runs last: it needs git in the copy, and leaves the workspace changed."""
     copy = repro[0]
+    # The copy skipped these folders; without their .gitignore, `git add -A` would track DVC outs.
+    for ignore in ("reports/.gitignore", "data/stages/.gitignore"):
+        shutil.copy(REPO / ignore, copy / ignore)
     for args in (
         [_dvc(), "config", "--unset", "core.no_scm"],
         ["git", "init", "-q"],
