@@ -56,6 +56,15 @@ class Scores:
     boilerplate: np.ndarray  # (n,)
 
 
+def zero_scores(labels: LabelSpace, n: int) -> dict[str, np.ndarray]:
+    """Per-head arrays for `n` sentences, to fill batch by batch and pass to `Scores(**...)`."""
+    return {
+        "frames": np.zeros((n, len(labels.frame_ids))),
+        "stance": np.zeros((n, len(labels.stance_ids))),
+        "boilerplate": np.zeros(n),
+    }
+
+
 class Heads(Protocol):
     """A trained family. Weights that do not pickle well (transformers) are saved and loaded
     through `save_weights` / `load_weights` in the model directory; the rest is pickled."""

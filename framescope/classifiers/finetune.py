@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from framescope.classifiers.base import LabelSpace, Scores
+from framescope.classifiers.base import LabelSpace, Scores, zero_scores
 from framescope.classifiers.encoder import MAX_LENGTH, length_buckets, mean_pool
 from framescope.config import FinetuneConfig
 
@@ -69,11 +69,7 @@ class FinetuneHeads:
     def scores(self, texts: list[str]) -> Scores:
         torch = _torch()
         n = len(texts)
-        out = {
-            "frames": np.zeros((n, len(self.labels.frame_ids))),
-            "stance": np.zeros((n, len(self.labels.stance_ids))),
-            "boilerplate": np.zeros(n),
-        }
+        out = zero_scores(self.labels, n)
         if not n:
             return Scores(**out)
         with torch.inference_mode():

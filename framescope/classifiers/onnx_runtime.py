@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from framescope.classifiers.base import LabelSpace, Scores
+from framescope.classifiers.base import LabelSpace, Scores, zero_scores
 from framescope.classifiers.encoder import MAX_LENGTH, length_buckets
 from framescope.classifiers.pyfunc import Bundle
 
@@ -91,11 +91,7 @@ class OnnxHeads:
 
     def scores(self, texts: list[str]) -> Scores:
         n = len(texts)
-        out = {
-            "frames": np.zeros((n, len(self.labels.frame_ids))),
-            "stance": np.zeros((n, len(self.labels.stance_ids))),
-            "boilerplate": np.zeros(n),
-        }
+        out = zero_scores(self.labels, n)
         sessions = self._sessions()
         for batch in length_buckets([len(t) for t in texts], self.batch_size):
             encoded = self.tokenizer(
