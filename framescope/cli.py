@@ -28,7 +28,7 @@ def _check_tracking() -> None:
     from framescope import tracking
 
     try:
-        tracking.check_server(tracking.tracking_uri())
+        tracking.check(tracking.tracking_uri())
     except tracking.TrackingError as err:
         raise UserError(str(err)) from None
 
@@ -260,8 +260,8 @@ def score(
             )
         except ScoreError as err:
             raise UserError(str(err)) from None
-    _write_run(out, uri, inputs, engine, summary, no_mlflow)
     typer.echo(summary.line())
+    _write_run(out, uri, inputs, engine, summary, no_mlflow)
     if summary.rejected:
         raise typer.Exit(EXIT_REJECTS)
 
@@ -279,16 +279,22 @@ def _write_run(
         "engine": engine,
         "summary": summary.as_dict(),
     }
+    failed = None
     if not no_mlflow:
         from framescope import tracking
 
         info["model_version"] = _version(tracking, uri)
         numbers = {k: v for k, v in summary.as_dict().items() if isinstance(v, int | float)}
         params = {"inputs": ",".join(inputs)[:500], "engine": engine, "model_uri": uri}
-        with tracking.run("framescope", "score", params, run_name=f"score: {out.name}"):
-            tracking.log_metrics(numbers)
-            tracking.log_artifact(out / "manifest.json")
+        try:
+            with tracking.run("framescope", "score", params, run_name=f"score: {out.name}"):
+                tracking.log_metrics(numbers)
+                tracking.log_artifact(out / "manifest.json")
+        except tracking.TrackingError as err:  # e.g. the SQLite store stayed locked
+            failed = info["tracking_error"] = str(err)
     write_json(info, out / "run.json")
+    if failed:
+        raise UserError(f"{failed} (the scored output in {out} is complete; only tracking failed)")
 
 
 def _version(tracking: Any, uri: str) -> str | None:
