@@ -325,10 +325,20 @@ def outlets(
     from framescope.compare import compare_scored, log_comparison, write_comparison
     from framescope.config import ConfigError, OutletsConfig
     from framescope.correction import MetricsError
+    from framescope.parts import PartStore
 
     if not (directory / "sentences.parquet").exists() or not (directory / "labels.json").exists():
         raise UserError(
             f"{directory}: not a framescope score output (no sentences.parquet/labels.json)"
+        )
+    names, status = PartStore(directory).snapshot()
+    if names == []:
+        raise UserError(f"{directory}: scoring has started but has not written a part yet")
+    if status == "running" and names:
+        typer.echo(
+            f"framescope: note: {directory}: scoring is still running; these figures cover the "
+            f"{len(names)} parts written so far",
+            err=True,
         )
     try:
         config = OutletsConfig(
