@@ -86,13 +86,15 @@ def end_to_end(model: str, tmp: Path) -> dict[str, Any]:
 
     if not UKRAINE.is_dir():
         return {"skipped": f"{UKRAINE} not found"}
-    results: dict[str, Any] = {"target_sentences_per_s": 5000, "cpus": os.cpu_count()}
-    for workers in WORKERS:
+    runs: list[dict[str, Any]] = []
+    results: dict[str, Any] = {"target_sentences_per_s": 5000, "cpus": os.cpu_count(), "runs": runs}
+    for workers in WORKERS:  # a count may repeat, to see the spread
         load_before = os.getloadavg()[0]
         out = tmp / f"e2e_w{workers}"
-        result = run_score([UKRAINE], out, model, [*COLUMNS, "--workers", str(workers)])
+        result = {"workers": workers}
+        result |= run_score([UKRAINE], out, model, [*COLUMNS, "--workers", str(workers)])
         result["load_1min_before_after"] = [round(load_before, 2), round(os.getloadavg()[0], 2)]
-        results[f"workers={workers}"] = result
+        runs.append(result)
     return results
 
 
