@@ -45,7 +45,7 @@ def main() -> None:
         json.loads(f.read_text()) for f in sorted((REPO / "metrics" / "candidates").glob("*.json"))
     ]
     if "ensemble" in selected and champion == "ensemble":  # saved only when it is the champion
-        demos.append({**selected["ensemble"], "train_seconds": 0.0})
+        demos.append(selected["ensemble"])
     rows = []
     for demo in demos:
         family = demo["family"]
@@ -54,7 +54,6 @@ def main() -> None:
         rows.append(
             {
                 "family": family,
-                "train_seconds": demo["train_seconds"],
                 "dev_score": demo["dev_score"],
                 **{f"demo_test.{k}": demo["test"][k] for k in HEADS},
                 **{f"real_dev.{k}": real[k] for k in HEADS},
@@ -64,14 +63,14 @@ def main() -> None:
         )
     print(
         "| family | demo test: frames / stance / boilerplate "
-        "| real dev: frames / stance / boilerplate | dev score | train s |"
+        "| real dev: frames / stance / boilerplate | dev score |"
     )
-    print("|---|---|---|---|---|")
+    print("|---|---|---|---|")
     for r in rows:
         name = f"**{r['family']}** (champion)" if r["family"] == champion else r["family"]
         demo = " / ".join(f"{r[f'demo_test.{k}']:.3f}" for k in HEADS)
         real = " / ".join(f"{r[f'real_dev.{k}']:.3f}" for k in HEADS)
-        print(f"| {name} | {demo} | {real} | {r['dev_score']:.3f} | {r['train_seconds']:.0f} |")
+        print(f"| {name} | {demo} | {real} | {r['dev_score']:.3f} |")
     if args.out:
         args.out.write_text(json.dumps(rows, indent=2))
 

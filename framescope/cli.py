@@ -28,7 +28,7 @@ def _check_tracking() -> None:
     from framescope import tracking
 
     try:
-        tracking.check_server(tracking.tracking_uri())
+        tracking.check(tracking.tracking_uri())
     except tracking.TrackingError as err:
         raise UserError(str(err)) from None
 
@@ -279,8 +279,8 @@ def score(
             )
         except ScoreError as err:
             raise UserError(str(err)) from None
-    _write_run(out, uri, inputs, engine, summary, no_mlflow)
     typer.echo(summary.line())
+    _write_run(out, uri, inputs, engine, summary, no_mlflow)
     if summary.rejected:
         raise typer.Exit(EXIT_REJECTS)
 
@@ -298,16 +298,22 @@ def _write_run(
         "engine": engine,
         "summary": summary.as_dict(),
     }
+    failed = None
     if not no_mlflow:
         from framescope import tracking
 
         info["model_version"] = _version(tracking, uri)
         numbers = {k: v for k, v in summary.as_dict().items() if isinstance(v, int | float)}
         params = {"inputs": ",".join(inputs)[:500], "engine": engine, "model_uri": uri}
-        with tracking.run("framescope", "score", params, run_name=f"score: {out.name}"):
-            tracking.log_metrics(numbers)
-            tracking.log_artifact(out / "manifest.json")
+        try:
+            with tracking.run("framescope", "score", params, run_name=f"score: {out.name}"):
+                tracking.log_metrics(numbers)
+                tracking.log_artifact(out / "manifest.json")
+        except tracking.TrackingError as err:  # e.g. the SQLite store stayed locked
+            failed = info["tracking_error"] = str(err)
     write_json(info, out / "run.json")
+    if failed:
+        raise UserError(f"{failed} (the scored output in {out} is complete; only tracking failed)")
 
 
 def _version(tracking: Any, uri: str) -> str | None:
@@ -338,10 +344,20 @@ def outlets(
     from framescope.compare import compare_scored, log_comparison, write_comparison
     from framescope.config import ConfigError, OutletsConfig
     from framescope.correction import MetricsError
+    from framescope.parts import PartStore
 
     if not (directory / "sentences.parquet").exists() or not (directory / "labels.json").exists():
         raise UserError(
             f"{directory}: not a framescope score output (no sentences.parquet/labels.json)"
+        )
+    names, status = PartStore(directory).snapshot()
+    if names == []:
+        raise UserError(f"{directory}: scoring has started but has not written a part yet")
+    if status == "running" and names:
+        typer.echo(
+            f"framescope: note: {directory}: scoring is still running; these figures cover the "
+            f"{len(names)} parts written so far",
+            err=True,
         )
     try:
         config = OutletsConfig(

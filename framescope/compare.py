@@ -21,6 +21,7 @@ from framescope.evidence import EVIDENCE_COLUMNS, top_sentences
 from framescope.files import write_csv, write_json, write_jsonl
 from framescope.outlets import metric_names, outlet_figures
 from framescope.pairwise import flag_evidence, pairwise_differences
+from framescope.parts import ARTICLES, PartStore
 from framescope.trends import outlet_trends
 
 FILES = {
@@ -150,9 +151,12 @@ def compare_scored(
     from framescope.score import read_scored
 
     root = Path(directory)
-    sentences, labels = read_scored(root)
-    articles = pd.read_parquet(
-        root / "articles.parquet",
+    store = PartStore(root)
+    names, _ = store.snapshot()  # sentences and articles of the same parts, run going on or not
+    sentences, labels = read_scored(root, names=names)
+    articles = store.read(
+        names,
+        ARTICLES,
         columns=[schema.ARTICLE_ID, schema.OUTLET, schema.TITLE, schema.URL, schema.DATE],
     )
     metrics = read_frame_metrics(classifier_metrics, labels) if classifier_metrics else None

@@ -97,8 +97,36 @@ class PartStore:
             for item in path.iterdir():
                 if item.name.split(".")[0] not in keep:
                     item.unlink()
-        for item in self.out.glob(".*.tmp"):
-            item.unlink()
+        # Only this writer's own temp files: another process (`framescope outlets`) may be
+        # writing its files into the same folder right now.
+        for name in (MANIFEST, *FINAL_FILES):
+            for item in self.out.glob(f".{name}.*.tmp"):
+                item.unlink(missing_ok=True)
+
+    def snapshot(self) -> tuple[list[str] | None, str]:
+        """(part names, status) of one manifest read: a consistent view while a run goes on.
+
+        Names are None for an output without a local manifest (a Spark run writes its folders
+        in one go): read the folders whole.
+        """
+        manifest = self.manifest()
+        if manifest is None:
+            return None, "unknown"
+        status = str(manifest.get("status", "unknown"))
+        if manifest.get("fingerprint", {}).get("engine", "local") != "local":
+            return None, status
+        return [p["name"] for p in manifest["parts"]], status
+
+    def read(
+        self, names: list[str] | None, what: str = SENTENCES, columns: list[str] | None = None
+    ) -> pd.DataFrame:
+        """The named parts as one table (every part file when names is None)."""
+        if names is None:
+            return pd.read_parquet(self.out / what, columns=columns)
+        tables = list(self.iter_part(names, what, columns))
+        if not tables:
+            return pd.read_parquet(self.out / what, columns=columns).iloc[0:0]
+        return pd.concat(tables, ignore_index=True)
 
     def write_part(
         self,

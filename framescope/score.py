@@ -185,6 +185,8 @@ def score_paths(
         "parts": parts,
     }
     store.save_manifest(manifest)
+    # Known before anything is scored; written now so the output can be read while it grows.
+    write_json(label_space(model).as_dict(), store.out / "labels.json")
     summary = Summary(language=settings.language)
     for part in parts:
         summary.add(part)
@@ -334,18 +336,23 @@ def _finish(
 
 
 def read_scored(
-    out_dir: str | Path, all_languages: bool = False
+    out_dir: str | Path, all_languages: bool = False, names: list[str] | str | None = "manifest"
 ) -> tuple[pd.DataFrame, LabelSpace]:
     """A score output's sentences and the label space they were predicted in.
 
-    Sentences not in the model's language are left out unless `all_languages`.
+    Sentences not in the model's language are left out unless `all_languages`. Reads the parts
+    the manifest names now, or `names` (from `PartStore.snapshot`, to read the articles of the
+    same parts).
     """
     import json
 
     out = Path(out_dir)
     labels = LabelSpace.from_dict(json.loads((out / "labels.json").read_text(encoding="utf-8")))
-    sentences = pd.read_parquet(out / SENTENCES)
-    manifest = PartStore(out).manifest()
+    store = PartStore(out)
+    manifest = store.manifest()
+    if names == "manifest":  # only the parts the manifest names: not a killed run's strays
+        names = store.snapshot()[0]
+    sentences = store.read(names if isinstance(names, list) else None)
     language = None if all_languages or manifest is None else manifest["fingerprint"]["language"]
     return _in_language(sentences, language).reset_index(drop=True), labels
 

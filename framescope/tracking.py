@@ -6,10 +6,13 @@ The tracking URI comes from MLFLOW_TRACKING_URI, defaulting to the embedded SQLi
 
 from __future__ import annotations
 
+import logging
 import os
+import sqlite3
 import subprocess
 import tempfile
-from collections.abc import Iterator, Mapping
+import time
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from importlib import metadata
 from pathlib import Path
@@ -36,6 +39,7 @@ _MODEL_PACKAGES = (
     "pyyaml",
 )
 _TRANSFORMER_PACKAGES = ("torch", "transformers", "tokenizers", "safetensors")
+_log = logging.getLogger(__name__)
 
 
 class TrackingError(RuntimeError):
@@ -72,13 +76,101 @@ def check_server(uri: str, timeout: float = 5.0) -> None:
     _checked.add(uri)
 
 
+# A SQLite store another process is writing to is locked. MLflow already waits 20 s per
+# statement (busy_timeout); framescope then retries the whole call with backoff, and reports
+# the lock in one line when it persists. Total wait: about attempts x 20 s + the backoffs.
+LOCK_ATTEMPTS = 3
+LOCK_BACKOFF_S = 2.0
+LOCK_PROBE_TIMEOUT_S = 5.0
+
+
+def _is_locked(err: BaseException) -> bool:
+    seen: set[int] = set()
+    current: BaseException | None = err
+    while current is not None and id(current) not in seen:
+        if "database is locked" in str(current) or "database table is locked" in str(current):
+            return True
+        seen.add(id(current))
+        current = current.__cause__ or current.__context__
+    return False
+
+
+def _locked(uri: str, attempts: int, started: float) -> TrackingError:
+    return TrackingError(
+        f"MLFLOW_TRACKING_URI {uri}: database is locked (another process is writing to it); "
+        f"gave up after {attempts} attempts over {time.monotonic() - started:.0f} s; "
+        "let that process finish, use a tracking server for concurrent runs, or use --no-mlflow"
+    )
+
+
+def retry_locked(call: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    """call(*args, **kwargs), retried with backoff while the SQLite store is locked."""
+    started = time.monotonic()
+    for attempt in range(1, LOCK_ATTEMPTS + 1):
+        try:
+            return call(*args, **kwargs)
+        except Exception as err:
+            if not _is_locked(err):
+                raise
+            if attempt == LOCK_ATTEMPTS:
+                raise _locked(tracking_uri(), attempt, started) from None
+            wait = LOCK_BACKOFF_S * 2 ** (attempt - 1)
+            _log.warning(
+                "tracking store %s is locked; retrying in %.0f s (attempt %d of %d)",
+                tracking_uri(), wait, attempt, LOCK_ATTEMPTS,
+            )  # fmt: skip
+            time.sleep(wait)
+    raise AssertionError("unreachable")
+
+
+def _sqlite_path(uri: str) -> Path | None:
+    if not uri.startswith("sqlite:///"):
+        return None
+    path = uri.removeprefix("sqlite:///").partition("?")[0]
+    return None if path in ("", ":memory:") else Path(path)
+
+
+def check_store(uri: str) -> None:
+    """Raise TrackingError, before any work, when a SQLite store stays locked for writing.
+
+    Takes SQLite's write lock and gives it back at once (BEGIN IMMEDIATE; ROLLBACK), with the
+    same retries as every other call. A store that does not exist yet is left to MLflow.
+    """
+    path = _sqlite_path(uri)
+    if path is None or not path.is_file():
+        return
+
+    def probe() -> None:
+        connection = sqlite3.connect(path, timeout=LOCK_PROBE_TIMEOUT_S, isolation_level=None)
+        try:
+            connection.execute("BEGIN IMMEDIATE")
+            connection.execute("ROLLBACK")
+        finally:
+            connection.close()
+
+    try:
+        retry_locked(probe)
+    except sqlite3.DatabaseError as err:
+        message = f"MLFLOW_TRACKING_URI {uri}: not a usable SQLite store ({err})"
+        raise TrackingError(message) from None
+
+
+def check(uri: str) -> None:
+    """The tracking store answers: a server within seconds, a SQLite file is not locked."""
+    if uri in _checked:
+        return
+    check_server(uri)
+    check_store(uri)
+    _checked.add(uri)
+
+
 def _mlflow() -> Any:
     import mlflow
 
     uri = tracking_uri()
     for key, value in _HTTP_DEFAULTS.items():
         os.environ.setdefault(key, value)
-    check_server(uri)
+    check(uri)
     mlflow.set_tracking_uri(uri)
     return mlflow
 
@@ -114,12 +206,24 @@ def run(
     """An MLflow run tagged with the git commit, the stage and its params."""
     mlflow = _mlflow()
     if not nested:
-        mlflow.set_experiment(experiment)
-    with mlflow.start_run(run_name=run_name or stage, nested=nested) as active:
-        mlflow.set_tags({"git_commit": git_commit(), "stage": stage, **(tags or {})})
+        retry_locked(mlflow.set_experiment, experiment)
+    with _started(mlflow, run_name=run_name or stage, nested=nested) as active:
+        retry_locked(mlflow.set_tags, {"git_commit": git_commit(), "stage": stage, **(tags or {})})
         if params:
-            mlflow.log_params(_flatten("", params, {}))
+            retry_locked(mlflow.log_params, _flatten("", params, {}))
         yield active
+
+
+@contextmanager
+def _started(mlflow: Any, **kwargs: Any) -> Iterator[Any]:
+    """mlflow.start_run as a context manager whose start and end survive a locked store."""
+    active = retry_locked(mlflow.start_run, **kwargs)
+    try:
+        yield active
+    except BaseException:
+        retry_locked(mlflow.end_run, "FAILED")
+        raise
+    retry_locked(mlflow.end_run)
 
 
 def log_metrics(metrics: Mapping[str, float]) -> None:
@@ -129,15 +233,15 @@ def log_metrics(metrics: Mapping[str, float]) -> None:
         for k, v in metrics.items()
         if v is not None and float(v) == float(v)
     }
-    _mlflow().log_metrics(clean)
+    retry_locked(_mlflow().log_metrics, clean)
 
 
 def log_artifact(path: str | Path, artifact_path: str | None = None) -> None:
-    _mlflow().log_artifact(str(path), artifact_path)
+    retry_locked(_mlflow().log_artifact, str(path), artifact_path)
 
 
 def log_table(table: pd.DataFrame, artifact_file: str) -> None:
-    _mlflow().log_table(data=table, artifact_file=artifact_file)
+    retry_locked(_mlflow().log_table, data=table, artifact_file=artifact_file)
 
 
 def _model_kwargs(bundle: Bundle, example_texts: list[str], workdir: Path) -> dict[str, Any]:
@@ -181,14 +285,17 @@ def log_model(
     """Log the pyfunc to the active run, register it and point `alias` at the new version."""
     mlflow = _mlflow()
     with tempfile.TemporaryDirectory() as tmp:
-        info = mlflow.pyfunc.log_model(
+        info = retry_locked(
+            mlflow.pyfunc.log_model,
             name="model",
             registered_model_name=registered_name,
             **_model_kwargs(bundle, example_texts, Path(tmp)),
         )
     version = str(info.registered_model_version)
     if alias:
-        mlflow.MlflowClient().set_registered_model_alias(registered_name, alias, version)
+        retry_locked(
+            mlflow.MlflowClient().set_registered_model_alias, registered_name, alias, version
+        )
     return {"model_uri": info.model_uri, "registered_model": registered_name, "version": version}
 
 
@@ -203,7 +310,7 @@ def input_example_texts(model_dir: str | Path) -> list[str]:
 def load_model(uri: str) -> Any:
     """Load a pyfunc from a local path or an MLflow URI (models:/name@alias, runs:/...)."""
     mlflow = _mlflow()
-    return mlflow.pyfunc.load_model(uri)
+    return retry_locked(mlflow.pyfunc.load_model, uri)
 
 
 def model_version(uri: str) -> str | None:
@@ -214,7 +321,7 @@ def model_version(uri: str) -> str | None:
     name, _, ref = uri.removeprefix("models:/").partition("@")
     client = mlflow.MlflowClient()
     if ref:
-        return str(client.get_model_version_by_alias(name, ref).version)
+        return str(retry_locked(client.get_model_version_by_alias, name, ref).version)
     return name.rpartition("/")[2] or None
 
 
@@ -250,19 +357,22 @@ def log_outlet_comparison(
             with tempfile.TemporaryDirectory() as tmp:
                 for name, png in charts.items():
                     Path(tmp, name).write_bytes(png)
-                mlflow.log_artifacts(tmp, "charts")
+                retry_locked(mlflow.log_artifacts, tmp, "charts")
         for row in table.to_dict("records"):
-            with mlflow.start_run(run_name=str(row["outlet"]), nested=True):
-                mlflow.set_tags(
+            with _started(mlflow, run_name=str(row["outlet"]), nested=True):
+                retry_locked(
+                    mlflow.set_tags,
                     {
                         **tags,
                         "stage": "outlets",
                         "outlet": str(row["outlet"]),
                         **({"evidence": str(row["evidence"])} if "evidence" in row else {}),
-                    }
+                    },
                 )
                 child_params = ("n_articles", "n_sentences", "date_from", "date_to")
-                mlflow.log_params({k: row[k] for k in child_params if pd.notna(row.get(k))})
+                retry_locked(
+                    mlflow.log_params, {k: row[k] for k in child_params if pd.notna(row.get(k))}
+                )
                 metrics = {"n_articles": row["n_articles"], "n_sentences": row["n_sentences"]}
                 for name in metric_names:
                     for suffix in ("", ".ci_low", ".ci_high"):

@@ -262,6 +262,33 @@ def test_up_to_date_afterwards(repro, runs):
     assert "Running stage" not in again.stdout, again.stdout
 
 
+def _outputs(copy: Path) -> dict[str, bytes]:
+    """Every metrics, plots and report file the pipeline wrote, by path."""
+    found = {}
+    for folder in ("metrics", "reports"):
+        for path in sorted((copy / folder).rglob("*")):
+            if path.is_file() and path.name != ".gitignore":
+                found[path.relative_to(copy).as_posix()] = path.read_bytes()
+    return found
+
+
+def test_a_second_run_from_clean_gives_identical_metrics(repro, runs):
+    """Seeds and deterministic CPU settings: from clean again (every output deleted by
+    `dvc repro -f`, and a new MLflow store, whose registry numbers the model version the
+    reports cite) every metrics file and report is reproduced byte for byte."""
+    copy = repro[0]
+    first = _outputs(copy)
+    assert "metrics/evaluate.json" in first and "reports/outlets.csv" in first
+    (copy / "mlflow.db").rename(copy / "mlflow.first.db")
+    again = _run([_dvc(), "repro", "-f"], copy)
+    assert again.returncode == 0, again.stdout[-3000:] + again.stderr[-3000:]
+    assert "Running stage 'train@tfidf_lr'" in again.stdout
+    second = _outputs(copy)
+    assert sorted(second) == sorted(first)
+    differ = [name for name in first if first[name] != second[name]]
+    assert not differ, f"not reproduced byte for byte: {differ}"
+
+
 def test_calibration_metrics_and_reliability_plots(repro):
     copy = repro[0]
     metrics = json.loads((copy / "metrics" / "evaluate.json").read_text())

@@ -366,3 +366,66 @@ def test_kill_9_then_resume_equals_an_uninterrupted_run(scoring_model_path, tmp_
     assert snapshot(killed) == snapshot(tmp_path / "clean")
     numbers = [line for line in (resumed.stdout, clean.stdout)]
     assert numbers[0].split(";")[0] == numbers[1].split(";")[0]  # read/scored/rejected
+
+
+# --- Reading an output while it is written, or after a crash ---------------------------------
+
+
+def _crash_after_parts(corpus, scoring_model, out: Path, monkeypatch, parts: int) -> None:
+    """A run that dies after writing parts+1 parts' files but naming only `parts` of them."""
+    real = PartStore.save_manifest
+    calls = {"n": 0}
+
+    def crashing(self, manifest):
+        calls["n"] += 1
+        if calls["n"] == parts + 2:  # the first save names no part
+            raise Crash
+        real(self, manifest)
+
+    monkeypatch.setattr(PartStore, "save_manifest", crashing)
+    with pytest.raises(Crash):
+        score_paths([str(corpus)], out, scoring_model, samples=100, settings=_settings())
+    monkeypatch.setattr(PartStore, "save_manifest", real)
+
+
+def test_a_crashed_output_reads_only_the_parts_its_manifest_names(
+    corpus, scoring_model, reference, tmp_path, monkeypatch
+):
+    from framescope.compare import compare_scored
+    from framescope.config import OutletsConfig
+
+    _crash_after_parts(corpus, scoring_model, tmp_path, monkeypatch, parts=3)
+    on_disk = sorted(p.stem for p in (tmp_path / "sentences.parquet").glob("part-*.parquet"))
+    names, status = PartStore(tmp_path).snapshot()
+    assert status == "running" and names == on_disk[:3] and len(on_disk) == 4  # one stray
+    sentences, _ = read_scored(tmp_path)
+    expected = pd.concat(
+        [pd.read_parquet(reference[0] / "sentences.parquet" / f"{n}.parquet") for n in names],
+        ignore_index=True,
+    )
+    pd.testing.assert_frame_equal(sentences, expected)
+    comparison = compare_scored(tmp_path, OutletsConfig(bootstrap_samples=100), seed=1)
+    assert comparison.outlets["n_sentences"].sum() == (~expected[schema.BOILERPLATE]).sum()
+
+
+def test_outlets_on_a_running_output_says_so(corpus, scoring_model, tmp_path, monkeypatch, capsys):
+    from framescope.cli import main
+
+    _crash_after_parts(corpus, scoring_model, tmp_path, monkeypatch, parts=2)
+    argv = ["framescope", "outlets", str(tmp_path), "--no-mlflow", "--samples", "100"]
+    monkeypatch.setattr(sys, "argv", argv)
+    with pytest.raises(SystemExit) as exited:
+        main()
+    assert exited.value.code == 0
+    assert "scoring is still running; these figures cover the 2 parts" in capsys.readouterr().err
+
+
+def test_resume_leaves_other_writers_temp_files_alone(tmp_path):
+    store = PartStore(tmp_path)
+    (tmp_path / "sentences.parquet").mkdir()
+    own = [tmp_path / ".manifest.json.x1.tmp", tmp_path / "sentences.parquet" / ".part.tmp"]
+    foreign = tmp_path / ".pairwise.csv.x2.tmp"  # `framescope outlets` writing beside us
+    for path in [*own, foreign]:
+        path.write_text("half written")
+    store.remove_strays([])
+    assert not any(p.exists() for p in own) and foreign.exists()
