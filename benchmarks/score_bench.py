@@ -1,7 +1,7 @@
 """Measure `framescope score`: end-to-end speed and peak memory on real coverage.
 
     python benchmarks/score_bench.py [--model models/champion] [--sections end_to_end,memory]
-                                     [--json results.json]
+                                     [--workers 1,2] [--json results.json]
 
 Sections (add one by writing a function and registering it in SECTIONS):
 
@@ -13,7 +13,9 @@ Sections (add one by writing a function and registering it in SECTIONS):
   naive run, which is slow by design; its rate is measured on that many sentences.
 
 - end_to_end: the whole ../shared/corpora/ukraine_media_2022 corpus through the CLI:
-  articles/s, sentences/s and peak RSS (target: >= 5,000 sentences/s with the TF-IDF champion).
+  articles/s, sentences/s and peak RSS (target: >= 5,000 sentences/s with the TF-IDF champion),
+  once per `--workers` count (peak RSS sums the process tree: the reader and its workers), with
+  the 1-minute load average before and after each run (other work on the machine slows it).
 - memory: peak RSS on 2,000 vs 20,000 articles (target: ratio <= 1.3). The sets are built at run
   time in a temp folder from the real corpora; each article is a real article followed by the
   paragraphs of another, so every text is distinct and deduplication does not shrink the set.
@@ -76,12 +78,24 @@ def run_score(inputs: list[Path], out: Path, model: str, extra: list[str]) -> di
     }
 
 
+WORKERS = [1]  # set by --workers
+
+
 def end_to_end(model: str, tmp: Path) -> dict[str, Any]:
+    import os
+
     if not UKRAINE.is_dir():
         return {"skipped": f"{UKRAINE} not found"}
-    result = run_score([UKRAINE], tmp / "e2e", model, COLUMNS)
-    result["target_sentences_per_s"] = 5000
-    return result
+    runs: list[dict[str, Any]] = []
+    results: dict[str, Any] = {"target_sentences_per_s": 5000, "cpus": os.cpu_count(), "runs": runs}
+    for workers in WORKERS:  # a count may repeat, to see the spread
+        load_before = os.getloadavg()[0]
+        out = tmp / f"e2e_w{workers}"
+        result = {"workers": workers}
+        result |= run_score([UKRAINE], out, model, [*COLUMNS, "--workers", str(workers)])
+        result["load_1min_before_after"] = [round(load_before, 2), round(os.getloadavg()[0], 2)]
+        runs.append(result)
+    return results
 
 
 def _real_articles() -> list[tuple[str, str]]:
@@ -208,7 +222,11 @@ def main() -> None:
     parser.add_argument("--model", default=str(ROOT / "models" / "champion"))
     parser.add_argument("--sections", default=",".join(SECTIONS))
     parser.add_argument("--json", type=Path)
+    parser.add_argument(
+        "--workers", default="1", help="end_to_end: comma-separated --workers counts to run"
+    )
     args = parser.parse_args()
+    WORKERS[:] = [int(w) for w in args.workers.split(",")]
     results: dict[str, Any] = {}
     with tempfile.TemporaryDirectory(prefix="score_bench_") as tmp:
         for name in args.sections.split(","):

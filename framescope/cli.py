@@ -199,8 +199,19 @@ def score(
     ),
     batch_size: Annotated[int, typer.Option(help="Sentences per model call.")] = 512,
     threads: Annotated[
-        int | None, typer.Option(help="Threads for BLAS/torch (default: the libraries').")
+        int | None,
+        typer.Option(
+            help="Threads for BLAS/torch/ONNX, per worker (default: the libraries'; "
+            "with workers, CPUs / workers)."
+        ),
     ] = None,
+    workers: Annotated[
+        int,
+        typer.Option(
+            help="Processes that score chunks in parallel (local engine); 0: one per CPU. "
+            "Same output for any number; each holds the model and a --cache-size cache."
+        ),
+    ] = 1,
     no_mlflow: Annotated[
         bool, typer.Option("--no-mlflow", help="Do not log the run to MLflow.")
     ] = False,
@@ -238,8 +249,12 @@ def score(
         default_outlet=outlet,
         glob=glob,
     )
+    if workers < 0:
+        raise UserError(f"--workers {workers}: must be >= 0 (0: one per CPU)")
     try:
-        settings = ScoreSettings(chunk_size, language, cache_size, batch_size, resume, progress)
+        settings = ScoreSettings(
+            chunk_size, language, cache_size, batch_size, resume, progress, workers, threads
+        )
     except ScoreError as err:
         raise UserError(str(err)) from None
     if engine == "spark":
@@ -249,11 +264,15 @@ def score(
     else:
         from framescope.predictor import set_threads
         from framescope.score import score_paths
+        from framescope.workers import usable_cpus, worker_count
 
         set_threads(threads)
         loaded, uri = _load(uri)
         if runtime == "onnx":
-            _onnx_runtime(loaded, quantize, threads or 0)
+            # Several workers share the CPUs: each session gets its share, not all of them.
+            count = worker_count(workers)
+            per_worker = threads or (max(1, usable_cpus() // count) if count > 1 else 0)
+            _onnx_runtime(loaded, quantize, per_worker)
         try:
             summary = score_paths(
                 inputs, out, loaded, options, samples, seed=seed, settings=settings

@@ -41,8 +41,52 @@ def _no_grad() -> Any:
     return contextlib.nullcontext()
 
 
-def _key(text: str) -> bytes:
+def sentence_key(text: str) -> bytes:
+    """The cache key of a sentence: 8 bytes of hash of its normalised text."""
     return hashlib.blake2b(normalise_sentence(text).encode("utf-8"), digest_size=8).digest()
+
+
+def _look_up(cache: OrderedDict[bytes, Any], keys: list[bytes]) -> tuple[int, dict[bytes, int]]:
+    """Hits among `keys` (repeats and cached keys, refreshed), and each miss's first position."""
+    hits = 0
+    missing: dict[bytes, int] = {}
+    seen: set[bytes] = set()
+    for i, key in enumerate(keys):
+        if key in seen:
+            hits += 1
+        elif key in cache:
+            cache.move_to_end(key)
+            hits += 1
+        else:
+            missing[key] = i
+        seen.add(key)
+    return hits, missing
+
+
+def _evict(cache: OrderedDict[bytes, Any], size: int) -> None:
+    while len(cache) > size:
+        cache.popitem(last=False)
+
+
+class CacheCount:
+    """The hits and misses a SentencePredictor of `size` counts, from the keys alone.
+
+    A run split over worker processes gives each its own cache; counting here, in reading
+    order, reports the numbers one process would, whatever the number of workers.
+    """
+
+    def __init__(self, size: int = DEFAULT_CACHE_SIZE) -> None:
+        self.size = size
+        self.cache: OrderedDict[bytes, None] = OrderedDict()
+        self.hits = 0
+        self.misses = 0
+
+    def add(self, keys: list[bytes]) -> None:
+        hits, missing = _look_up(self.cache, keys)
+        self.hits += hits
+        self.misses += len(missing)
+        self.cache.update(dict.fromkeys(missing))
+        _evict(self.cache, self.size)
 
 
 class SentencePredictor:
@@ -79,27 +123,15 @@ class SentencePredictor:
                 found[key] = row
         return found
 
-    def predict(self, texts: list[str]) -> pd.DataFrame:
-        keys = [_key(t) for t in texts]
-        rows: dict[bytes, tuple[Any, ...]] = {}
-        missing: dict[bytes, str] = {}
-        for key, text in zip(keys, texts, strict=True):
-            if key in rows or key in missing:
-                self.hits += 1
-                continue
-            cached = self.cache.get(key)
-            if cached is None:
-                missing[key] = text
-                self.misses += 1
-            else:
-                self.cache.move_to_end(key)
-                rows[key] = cached
-                self.hits += 1
-        fresh = self._fill(missing)
-        rows.update(fresh)
-        for key, row in fresh.items():
-            self.cache[key] = row
-        while len(self.cache) > self.cache_size:
-            self.cache.popitem(last=False)
-        table = pd.DataFrame.from_records([rows[k] for k in keys], columns=self.columns)
+    def predict(self, texts: list[str], keys: list[bytes] | None = None) -> pd.DataFrame:
+        """Predictions for `texts`; `keys`: their `sentence_key`s, when already computed."""
+        keys = [sentence_key(t) for t in texts] if keys is None else keys
+        hits, missing = _look_up(self.cache, keys)
+        self.hits += hits
+        self.misses += len(missing)
+        fresh = self._fill({key: texts[i] for key, i in missing.items()})
+        for key in missing:  # first-seen order, as CacheCount keeps it
+            self.cache[key] = fresh[key]
+        table = pd.DataFrame.from_records([self.cache[k] for k in keys], columns=self.columns)
+        _evict(self.cache, self.cache_size)
         return table.astype(self.dtypes)

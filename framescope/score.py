@@ -8,7 +8,9 @@ output an uninterrupted run writes.
 
 from __future__ import annotations
 
+import itertools
 import time
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -27,13 +29,12 @@ from framescope.corpus import (
 )
 from framescope.files import write_csv, write_json
 from framescope.outlets import article_counts, figures_from_counts
-from framescope.parts import ARTICLES, FORMAT, SENTENCES, PartStore, article_frame
-from framescope.predictor import DEFAULT_BATCH_SIZE, DEFAULT_CACHE_SIZE, SentencePredictor
+from framescope.parts import ARTICLES, FORMAT, SENTENCES, PartStore
+from framescope.predictor import DEFAULT_BATCH_SIZE, DEFAULT_CACHE_SIZE, CacheCount
 from framescope.progress import Progress
-from framescope.segment import segment_articles
 from framescope.walk import FileEntry, list_files
+from framescope.workers import LANG, Chunk, InProcess, Pool, worker_count
 
-LANG = "lang"
 CHUNK = 4096
 
 
@@ -49,10 +50,14 @@ class ScoreSettings:
     batch_size: int = DEFAULT_BATCH_SIZE
     resume: bool = False
     progress: bool | None = None  # None: a bar on a terminal, log lines otherwise
+    workers: int = 1  # processes that score chunks; 0: one per usable CPU
+    threads: int | None = None  # BLAS/torch threads per worker (None: CPUs / workers)
 
     def __post_init__(self) -> None:
         if self.chunk_size < 1:
             raise ScoreError(f"chunk size must be >= 1, got {self.chunk_size}")
+        if self.workers < 0:
+            raise ScoreError(f"workers must be >= 0 (0: one per CPU), got {self.workers}")
 
 
 @dataclass
@@ -129,45 +134,6 @@ def _fingerprint(
     }
 
 
-class _Run:
-    """One local scoring run: reads, scores and writes part by part."""
-
-    def __init__(self, model: Any, store: PartStore, settings: ScoreSettings) -> None:
-        self.store = store
-        self.settings = settings
-        self.predictor = SentencePredictor(model, settings.cache_size, settings.batch_size)
-        self.articles: list[dict[str, Any]] = []
-        self.rejects: list[Reject] = []
-        self.duplicates = 0
-
-    def score_chunk(self) -> tuple[pd.DataFrame, pd.DataFrame]:
-        articles = article_frame(self.articles)
-        sentences = segment_articles(articles)
-        texts = sentences[schema.TEXT].tolist()
-        sentences[LANG] = langid.detect_all(texts)
-        predictions = self.predictor.predict(texts)
-        return articles, pd.concat([sentences.reset_index(drop=True), predictions], axis=1)
-
-    def flush(self, index: int, position: Position) -> dict[str, Any]:
-        articles, sentences = self.score_chunk()
-        name = self.store.write_part(
-            index, articles, sentences, [r.as_record() for r in self.rejects]
-        )
-        foreign = ~sentences[LANG].map(lambda x: langid.counts_as(x, self.settings.language))
-        part = {
-            "name": name,
-            "scored": len(articles),
-            "rejected": len(self.rejects),
-            "duplicates": self.duplicates,
-            "sentences": len(sentences),
-            "other_language": int(foreign.sum()),
-            "undated": int(articles[schema.DATE].isna().sum()),
-            "position": list(position),
-        }
-        self.articles, self.rejects, self.duplicates = [], [], 0
-        return part
-
-
 def _start(
     store: PartStore, fingerprint: dict[str, Any], resume: bool
 ) -> tuple[list[dict[str, Any]], Position, Deduplicator]:
@@ -221,46 +187,97 @@ def score_paths(
     store.save_manifest(manifest)
     # Known before anything is scored; written now so the output can be read while it grows.
     write_json(label_space(model).as_dict(), store.out / "labels.json")
-    run = _Run(model, store, settings)
     summary = Summary(language=settings.language)
     for part in parts:
         summary.add(part)
     progress = Progress(sum(f.size for f in files), settings.progress)
+    cache = CacheCount(settings.cache_size)
+    chunks = _chunks(files, options, settings, position, dedup, bool(parts))
+    first = next(chunks, None)
+    second = next(chunks, None)
+    workers = worker_count(settings.workers)
+    # One chunk in all gains nothing from a pool but its start-up time.
+    if workers > 1 and second is not None:
+        scorer: InProcess | Pool = Pool(model, store.out, settings, workers)
+    else:
+        scorer = InProcess(model, store.out, settings)
+    try:
+        pending = (c for c in (first, second) if c is not None)
+        for index, chunk in enumerate(itertools.chain(pending, chunks), start=len(parts)):
+            scorer.submit(index, chunk)
+            for done, (part, keys) in scorer.ready(finishing=False):
+                _record(manifest, store, summary, cache, done, part, keys)
+                progress.update(done.done_bytes, summary.scored, summary.sentences)
+        for done, (part, keys) in scorer.ready(finishing=True):
+            _record(manifest, store, summary, cache, done, part, keys)
+            progress.update(done.done_bytes, summary.scored, summary.sentences)
+    finally:
+        scorer.close()
+    progress.close()
+    summary.cache_hits = cache.hits
+    labels = label_space(model)
+    _finish(store, manifest, labels, samples, confidence, seed)
+    summary.seconds = time.perf_counter() - started
+    return summary
+
+
+def _record(
+    manifest: dict[str, Any],
+    store: PartStore,
+    summary: Summary,
+    cache: CacheCount,
+    chunk: Chunk,
+    part: dict[str, Any],
+    keys: bytes,
+) -> None:
+    """A scored part joins the manifest, in reading order: only now does it count as written."""
+    part["position"] = list(chunk.position)
+    manifest["parts"].append(part)
+    store.save_manifest(manifest)
+    summary.add(part)
+    cache.add([keys[i : i + 8] for i in range(0, len(keys), 8)])
+
+
+def _chunks(
+    files: list[FileEntry],
+    options: ReadOptions,
+    settings: ScoreSettings,
+    position: Position,
+    dedup: Deduplicator,
+    resumed_parts: bool,
+) -> Iterator[Chunk]:
+    """Reading from `position` on, cut into chunks of `chunk_size` articles."""
     done_bytes = sum(f.size for f in files[: position[0]])
     current_file = position[0]
+    articles: list[dict[str, Any]] = []
+    rejects: list[Reject] = []
+    duplicates = 0
+    pending = yielded = False
 
-    def flush(at: Position) -> None:
-        part = run.flush(len(manifest["parts"]), at)
-        manifest["parts"].append(part)
-        store.save_manifest(manifest)  # only now does the part count as written
-        summary.add(part)
+    def cut() -> Chunk:
+        return Chunk(articles, [r.as_record() for r in rejects], duplicates, position, done_bytes)
 
-    pending = False
     for at, item in read_positioned(files, options, position):
         if at[0] != current_file:
             done_bytes += sum(f.size for f in files[current_file : at[0]])
             current_file = at[0]
         position, pending = at, True
         if isinstance(item, Reject):
-            run.rejects.append(item)
+            rejects.append(item)
         elif (duplicate := dedup.check(item)) is not None:
-            run.rejects.append(duplicate)
-            run.duplicates += int(duplicate.reason.startswith("duplicate"))
+            rejects.append(duplicate)
+            duplicates += int(duplicate.reason.startswith("duplicate"))
         else:
-            run.articles.append(item)
-        # A folder of unreadable files flushes too, so rejects never pile up in memory.
-        if len(run.articles) >= settings.chunk_size or len(run.rejects) >= 20 * settings.chunk_size:
-            flush(position)
-            pending = False
-            progress.update(done_bytes, summary.scored, summary.sentences)
-    if pending or not manifest["parts"]:
-        flush(position)
-    progress.close()
-    summary.cache_hits = run.predictor.hits
-    labels = label_space(model)
-    _finish(store, manifest, labels, samples, confidence, seed)
-    summary.seconds = time.perf_counter() - started
-    return summary
+            articles.append(item)
+        # A folder of unreadable files makes chunks too, so rejects never pile up in memory.
+        if len(articles) >= settings.chunk_size or len(rejects) >= 20 * settings.chunk_size:
+            yield Chunk(
+                articles, [r.as_record() for r in rejects], duplicates, position, done_bytes
+            )
+            articles, rejects, duplicates = [], [], 0
+            pending, yielded = False, True
+    if pending or not (yielded or resumed_parts):
+        yield cut()
 
 
 def outlet_table(

@@ -89,6 +89,10 @@ class OnnxHeads:
             ]
         return self.sessions
 
+    def __getstate__(self) -> dict[str, Any]:
+        # Sessions do not pickle; a scoring worker opens its own from `paths`.
+        return {**self.__dict__, "sessions": []}
+
     def scores(self, texts: list[str]) -> Scores:
         n = len(texts)
         out = zero_scores(self.labels, n)

@@ -11,6 +11,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
 from framescope.classifiers.base import LabelSpace, Scores
+from framescope.classifiers.ngrams import FastTfidf
 from framescope.config import TfidfConfig
 
 
@@ -24,10 +25,15 @@ class TfidfHeads:
     boilerplate: LogisticRegression | float
 
     def _features(self, texts: list[str]) -> sparse.csr_matrix:
-        parts = [self.word.transform(texts)]
-        if self.char is not None:
-            parts.append(self.char.transform(texts))
-        return sparse.hstack(parts, format="csr")
+        # Built on first use, never pickled: bundles saved before it existed load unchanged.
+        fast = self.__dict__.get("_fast")
+        if fast is None:
+            vectorizers = [self.word] if self.char is None else [self.word, self.char]
+            fast = self.__dict__["_fast"] = [FastTfidf(v) for v in vectorizers]
+        return sparse.hstack([f.transform(texts) for f in fast], format="csr")
+
+    def __getstate__(self) -> dict[str, object]:
+        return {k: v for k, v in self.__dict__.items() if k != "_fast"}
 
     def scores(self, texts: list[str]) -> Scores:
         x = self._features(texts)

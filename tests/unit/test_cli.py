@@ -359,6 +359,26 @@ def test_score_missing_input_is_usage_error(tiny_model, cli_env, cli_home, tmp_p
     assert done.returncode == EXIT_USAGE, (done.returncode, done.stdout, done.stderr)
 
 
+def test_score_negative_workers_is_a_one_line_usage_error(tiny_model, cli_env, cli_home, tmp_path):
+    corpus = _make_corpus(tmp_path / "corpus", with_rejects=False)
+    args = ["score", corpus, "--out", tmp_path / "out", "--model", tiny_model, "--workers", "-1"]
+    done = run_cli(args, cli_env, cli_home)
+    assert done.returncode == EXIT_USAGE, (done.returncode, done.stdout, done.stderr)
+    assert done.stderr.strip() == "framescope: error: --workers -1: must be >= 0 (0: one per CPU)"
+    assert not (tmp_path / "out").exists()
+
+
+def test_score_with_workers_prints_the_same_summary(
+    scored_dir, tiny_model, cli_env, cli_home, tmp_path
+):
+    _, done, corpus = scored_dir
+    args = ["score", corpus, "--out", tmp_path / "out", "--model", tiny_model]
+    pooled = run_cli([*args, "--workers", "2", "--chunk-size", "1"], cli_env, cli_home)
+    single = run_cli([*args, "--workers", "1", "--chunk-size", "1"], cli_env, cli_home)
+    assert pooled.returncode == single.returncode == done.returncode
+    assert pooled.stdout.split(";")[:2] == single.stdout.split(";")[:2]
+
+
 # ----------------------------------------------------------------------------- outlets
 
 

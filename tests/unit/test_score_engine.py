@@ -14,10 +14,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from framescope import schema
+from framescope import schema, workers
 from framescope.outlets import outlet_figures
 from framescope.parts import PartStore
-from framescope.predictor import SentencePredictor
+from framescope.predictor import CacheCount, SentencePredictor, sentence_key
 from framescope.score import ScoreError, ScoreSettings, read_scored, score_paths
 
 _OPENERS = [
@@ -190,8 +190,135 @@ def test_predictor_caches_repeats_and_stays_bounded(scoring_model):
     )
 
 
+def test_cache_count_equals_the_predictor_own_count(scoring_model):
+    predictor = SentencePredictor(scoring_model, cache_size=3, batch_size=2)
+    count = CacheCount(3)
+    calls = [["a b", "c d", "a  b"], [f"s {i}" for i in range(5)], ["c d", "s 4", "a b"]]
+    for texts in calls:
+        predictor.predict(texts)
+        count.add([sentence_key(t) for t in texts])
+        assert (count.hits, count.misses) == (predictor.hits, predictor.misses)
+        assert list(count.cache) == list(predictor.cache)
+
+
+@pytest.fixture(scope="module")
+def repeats_corpus(corpus, tmp_path_factory) -> Path:
+    """The corpus plus copies of some files: duplicate articles and repeated sentences."""
+    import shutil
+
+    root = tmp_path_factory.mktemp("repeats") / "in"
+    shutil.copytree(corpus, root)
+    for name in ("a00001.md", "a00010.md", "a00040.md"):
+        shutil.copy(root / name, root / f"copy_{name}")
+    return root
+
+
+@pytest.fixture(scope="module")
+def repeats_reference(repeats_corpus, scoring_model, tmp_path_factory):
+    out = tmp_path_factory.mktemp("repeats_reference") / "out"
+    summary = score_paths(
+        [str(repeats_corpus)], out, scoring_model, samples=100, settings=_settings()
+    )
+    return out, summary
+
+
+def _numbers(summary) -> dict[str, object]:
+    return {k: v for k, v in summary.as_dict().items() if k != "seconds"}
+
+
+def test_workers_write_what_one_process_writes(
+    repeats_corpus, scoring_model, repeats_reference, tmp_path
+):
+    out, expected = repeats_reference
+    assert expected.duplicates == 3 and expected.cache_hits > 0
+    summary = score_paths(
+        [str(repeats_corpus)], tmp_path, scoring_model, samples=100, settings=_settings(workers=2)
+    )
+    assert snapshot(tmp_path) == snapshot(out)
+    assert _numbers(summary) == _numbers(expected)  # cache hits and duplicates included
+    assert summary.read == summary.scored + summary.rejected
+
+
+def test_workers_keep_a_bounded_number_of_chunks_in_flight(
+    corpus, scoring_model, tmp_path, monkeypatch
+):
+    seen: list[int] = []
+    real = workers.Pool.submit
+
+    def counting(self, index, chunk):
+        real(self, index, chunk)
+        seen.append(len(self.queue))
+
+    monkeypatch.setattr(workers.Pool, "submit", counting)
+    score_paths([str(corpus)], tmp_path, scoring_model, samples=100, settings=_settings(workers=2))
+    assert len(seen) == 9  # the pool was used, for every part
+    assert max(seen) == 2 * workers.IN_FLIGHT_PER_WORKER
+
+
+def test_one_chunk_is_scored_without_a_pool(corpus, scoring_model, tmp_path, monkeypatch):
+    def no_pool(*args, **kwargs):
+        raise AssertionError("a pool was started for a single chunk")
+
+    monkeypatch.setattr(workers.Pool, "__init__", no_pool)
+    summary = score_paths(
+        [str(corpus)],
+        tmp_path,
+        scoring_model,
+        samples=100,
+        settings=_settings(workers=2, chunk_size=1000),
+    )
+    assert summary.scored == 60
+
+
+@pytest.mark.parametrize(("first", "then"), [(2, 2), (1, 2), (2, 1)])
+def test_resume_with_workers_equals_an_uninterrupted_run(
+    corpus, scoring_model, reference, tmp_path, monkeypatch, first, then
+):
+    real = PartStore.save_manifest
+    calls = {"n": 0}
+
+    def crashing(self, manifest):
+        calls["n"] += 1
+        if calls["n"] == 5:
+            raise Crash
+        real(self, manifest)
+
+    monkeypatch.setattr(PartStore, "save_manifest", crashing)
+    with pytest.raises(Crash):
+        score_paths(
+            [str(corpus)], tmp_path, scoring_model, samples=100, settings=_settings(workers=first)
+        )
+    monkeypatch.setattr(PartStore, "save_manifest", real)
+    # Workers may have written parts past the last one the manifest names: those are strays.
+    assert len(PartStore(tmp_path).manifest()["parts"]) == 3
+    summary = score_paths(
+        [str(corpus)],
+        tmp_path,
+        scoring_model,
+        samples=100,
+        settings=_settings(workers=then, resume=True),
+    )
+    out, expected = reference
+    assert snapshot(tmp_path) == snapshot(out)
+    assert (summary.read, summary.scored, summary.sentences) == (
+        expected.read,
+        expected.scored,
+        expected.sentences,
+    )
+
+
+def test_negative_workers_are_refused():
+    with pytest.raises(ScoreError, match="workers must be >= 0"):
+        ScoreSettings(workers=-1)
+    assert workers.worker_count(0) == workers.usable_cpus() >= 1
+    assert workers.worker_count(3) == 3
+
+
 @pytest.mark.slow
-def test_kill_9_then_resume_equals_an_uninterrupted_run(scoring_model_path, tmp_path):
+@pytest.mark.parametrize("n_workers", ["1", "2"])
+def test_kill_9_then_resume_equals_an_uninterrupted_run(scoring_model_path, tmp_path, n_workers):
+    import psutil
+
     corpus = make_corpus(tmp_path / "in", 1500)
     exe = str(Path(sys.executable).parent / "framescope")
     args = [
@@ -206,6 +333,8 @@ def test_kill_9_then_resume_equals_an_uninterrupted_run(scoring_model_path, tmp_
         "--samples",
         "100",
         "--no-progress",
+        "--workers",
+        n_workers,
     ]
 
     def run(out: Path, *extra: str) -> subprocess.CompletedProcess[str]:
@@ -222,8 +351,12 @@ def test_kill_9_then_resume_equals_an_uninterrupted_run(scoring_model_path, tmp_
             break
         time.sleep(0.02)
     assert process.poll() is None, "the run ended before it could be killed"
+    children = psutil.Process(process.pid).children(recursive=True)
+    assert (len(children) >= 2) == (n_workers == "2")  # the pool (spawn adds a tracker)
     os.kill(process.pid, signal.SIGKILL)
     process.wait()
+    _, alive = psutil.wait_procs(children, timeout=60)
+    assert not alive, "worker processes outlived the killed run"
     state = PartStore(killed).manifest()
     assert state is not None and state["status"] == "running"
     resumed = run(killed, "--resume")
