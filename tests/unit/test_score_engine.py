@@ -122,24 +122,29 @@ class Crash(RuntimeError):
     pass
 
 
-@pytest.mark.parametrize("crash_at", [1, 3, 9])
-def test_resume_after_a_crash_equals_an_uninterrupted_run(
-    corpus, scoring_model, reference, tmp_path, monkeypatch, crash_at
-):
-    """The crash lands after a part's files are written but before the manifest names them."""
+def _crash_after_parts(corpus, scoring_model, out: Path, monkeypatch, parts: int) -> None:
+    """A run that dies after writing parts+1 parts' files but naming only `parts` of them."""
     real = PartStore.save_manifest
     calls = {"n": 0}
 
     def crashing(self, manifest):
         calls["n"] += 1
-        if calls["n"] == crash_at + 1:
+        if calls["n"] == parts + 2:  # the first save names no part
             raise Crash
         real(self, manifest)
 
     monkeypatch.setattr(PartStore, "save_manifest", crashing)
     with pytest.raises(Crash):
-        score_paths([str(corpus)], tmp_path, scoring_model, samples=100, settings=_settings())
+        score_paths([str(corpus)], out, scoring_model, samples=100, settings=_settings())
     monkeypatch.setattr(PartStore, "save_manifest", real)
+
+
+@pytest.mark.parametrize("crash_at", [1, 3, 9])
+def test_resume_after_a_crash_equals_an_uninterrupted_run(
+    corpus, scoring_model, reference, tmp_path, monkeypatch, crash_at
+):
+    """The crash lands after a part's files are written but before the manifest names them."""
+    _crash_after_parts(corpus, scoring_model, tmp_path, monkeypatch, parts=crash_at - 1)
     assert json.loads((tmp_path / "manifest.json").read_text())["status"] == "running"
     summary = score_paths(
         [str(corpus)], tmp_path, scoring_model, samples=100, settings=_settings(resume=True)
@@ -369,23 +374,6 @@ def test_kill_9_then_resume_equals_an_uninterrupted_run(scoring_model_path, tmp_
 
 
 # --- Reading an output while it is written, or after a crash ---------------------------------
-
-
-def _crash_after_parts(corpus, scoring_model, out: Path, monkeypatch, parts: int) -> None:
-    """A run that dies after writing parts+1 parts' files but naming only `parts` of them."""
-    real = PartStore.save_manifest
-    calls = {"n": 0}
-
-    def crashing(self, manifest):
-        calls["n"] += 1
-        if calls["n"] == parts + 2:  # the first save names no part
-            raise Crash
-        real(self, manifest)
-
-    monkeypatch.setattr(PartStore, "save_manifest", crashing)
-    with pytest.raises(Crash):
-        score_paths([str(corpus)], out, scoring_model, samples=100, settings=_settings())
-    monkeypatch.setattr(PartStore, "save_manifest", real)
 
 
 def test_a_crashed_output_reads_only_the_parts_its_manifest_names(
