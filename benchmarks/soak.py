@@ -114,12 +114,12 @@ def _results(out: Path) -> dict[str, pd.DataFrame | str]:
     from framescope.score import read_scored
 
     store = PartStore(out)
-    names, status = store.snapshot()
-    assert status == "complete", f"{out}: run not complete ({status})"
-    sentences, _ = read_scored(out, all_languages=True)
+    snapshot = store.snapshot()
+    assert snapshot.status == "complete", f"{out}: run not complete ({snapshot.status})"
+    sentences, _ = read_scored(out, all_languages=True, snapshot=snapshot)
     return {
         "sentences": sentences,
-        "articles": store.read(names, ARTICLES),
+        "articles": store.read(snapshot.names, ARTICLES),
         "rejects": (out / "rejects.jsonl").read_text(encoding="utf-8"),
     }
 

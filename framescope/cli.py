@@ -350,13 +350,13 @@ def outlets(
         raise UserError(
             f"{directory}: not a framescope score output (no sentences.parquet/labels.json)"
         )
-    names, status = PartStore(directory).snapshot()
-    if names == []:
+    snapshot = PartStore(directory).snapshot()
+    if snapshot.names == []:
         raise UserError(f"{directory}: scoring has started but has not written a part yet")
-    if status == "running" and names:
+    if snapshot.status == "running" and snapshot.names:
         typer.echo(
             f"framescope: note: {directory}: scoring is still running; these figures cover the "
-            f"{len(names)} parts written so far",
+            f"{len(snapshot.names)} parts written so far",
             err=True,
         )
     try:
@@ -367,7 +367,7 @@ def outlets(
             top_k=top_k,
             trend_period=period,
         )
-        comparison = compare_scored(directory, config, seed, classifier_metrics)
+        comparison = compare_scored(directory, config, seed, classifier_metrics, snapshot)
     except (ConfigError, MetricsError) as err:
         raise UserError(str(err)) from None
     if not no_mlflow:

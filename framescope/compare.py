@@ -21,7 +21,7 @@ from framescope.evidence import EVIDENCE_COLUMNS, top_sentences
 from framescope.files import write_csv, write_json, write_jsonl
 from framescope.outlets import metric_names, outlet_figures
 from framescope.pairwise import flag_evidence, pairwise_differences
-from framescope.parts import ARTICLES, PartStore
+from framescope.parts import ARTICLES, PartStore, Snapshot
 from framescope.trends import outlet_trends
 
 FILES = {
@@ -145,17 +145,19 @@ def compare_scored(
     config: OutletsConfig,
     seed: int = 13,
     classifier_metrics: str | Path | None = None,
+    snapshot: Snapshot | None = None,
 ) -> Comparison:
-    """The comparison of a `framescope score` output folder (sentences, articles, run.json)."""
+    """The comparison of a `framescope score` output folder (sentences, articles, run.json),
+    as of `snapshot` (default: the manifest now)."""
     from framescope.correction import read_frame_metrics
     from framescope.score import read_scored
 
     root = Path(directory)
     store = PartStore(root)
-    names, _ = store.snapshot()  # sentences and articles of the same parts, run going on or not
-    sentences, labels = read_scored(root, names=names)
+    snapshot = snapshot or store.snapshot()  # sentences and articles of the same parts
+    sentences, labels = read_scored(root, snapshot=snapshot)
     articles = store.read(
-        names,
+        snapshot.names,
         ARTICLES,
         columns=[schema.ARTICLE_ID, schema.OUTLET, schema.TITLE, schema.URL, schema.DATE],
     )

@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import shutil
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -61,6 +62,19 @@ def _write_table(table: pd.DataFrame, path: Path) -> None:
     _atomic(path, lambda tmp: pq.write_table(arrow, tmp))
 
 
+@dataclass(frozen=True)
+class Snapshot:
+    """What one read of the manifest says: the parts to read, the run's status and language.
+
+    `names` is None for an output without a local manifest (a Spark run writes its folders in
+    one go): read the folders whole.
+    """
+
+    names: list[str] | None
+    status: str
+    language: str | None
+
+
 class PartStore:
     """Reads and writes one score output folder."""
 
@@ -103,19 +117,18 @@ class PartStore:
             for item in self.out.glob(f".{name}.*.tmp"):
                 item.unlink(missing_ok=True)
 
-    def snapshot(self) -> tuple[list[str] | None, str]:
-        """(part names, status) of one manifest read: a consistent view while a run goes on.
-
-        Names are None for an output without a local manifest (a Spark run writes its folders
-        in one go): read the folders whole.
-        """
+    def snapshot(self) -> Snapshot:
+        """One manifest read: a consistent view of the output while a run goes on."""
         manifest = self.manifest()
         if manifest is None:
-            return None, "unknown"
-        status = str(manifest.get("status", "unknown"))
-        if manifest.get("fingerprint", {}).get("engine", "local") != "local":
-            return None, status
-        return [p["name"] for p in manifest["parts"]], status
+            return Snapshot(None, "unknown", None)
+        fingerprint = manifest.get("fingerprint", {})
+        local = fingerprint.get("engine", "local") == "local"
+        return Snapshot(
+            [p["name"] for p in manifest["parts"]] if local else None,
+            str(manifest.get("status", "unknown")),
+            fingerprint.get("language"),
+        )
 
     def read(
         self, names: list[str] | None, what: str = SENTENCES, columns: list[str] | None = None

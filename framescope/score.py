@@ -29,7 +29,7 @@ from framescope.corpus import (
 )
 from framescope.files import write_csv, write_json
 from framescope.outlets import article_counts, figures_from_counts
-from framescope.parts import ARTICLES, FORMAT, SENTENCES, PartStore
+from framescope.parts import ARTICLES, FORMAT, SENTENCES, PartStore, Snapshot
 from framescope.predictor import DEFAULT_BATCH_SIZE, DEFAULT_CACHE_SIZE, CacheCount
 from framescope.progress import Progress
 from framescope.walk import FileEntry, list_files
@@ -336,24 +336,22 @@ def _finish(
 
 
 def read_scored(
-    out_dir: str | Path, all_languages: bool = False, names: list[str] | str | None = "manifest"
+    out_dir: str | Path, all_languages: bool = False, snapshot: Snapshot | None = None
 ) -> tuple[pd.DataFrame, LabelSpace]:
     """A score output's sentences and the label space they were predicted in.
 
-    Sentences not in the model's language are left out unless `all_languages`. Reads the parts
-    the manifest names now, or `names` (from `PartStore.snapshot`, to read the articles of the
-    same parts).
+    Reads only the parts the manifest names (never a killed run's strays), as of `snapshot`
+    (pass one to read articles of the same parts) or of now. Sentences not in the model's
+    language are left out unless `all_languages`.
     """
     import json
 
     out = Path(out_dir)
     labels = LabelSpace.from_dict(json.loads((out / "labels.json").read_text(encoding="utf-8")))
     store = PartStore(out)
-    manifest = store.manifest()
-    if names == "manifest":  # only the parts the manifest names: not a killed run's strays
-        names = store.snapshot()[0]
-    sentences = store.read(names if isinstance(names, list) else None)
-    language = None if all_languages or manifest is None else manifest["fingerprint"]["language"]
+    snapshot = snapshot or store.snapshot()
+    sentences = store.read(snapshot.names)
+    language = None if all_languages else snapshot.language
     return _in_language(sentences, language).reset_index(drop=True), labels
 
 

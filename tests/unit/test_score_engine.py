@@ -384,8 +384,9 @@ def test_a_crashed_output_reads_only_the_parts_its_manifest_names(
 
     _crash_after_parts(corpus, scoring_model, tmp_path, monkeypatch, parts=3)
     on_disk = sorted(p.stem for p in (tmp_path / "sentences.parquet").glob("part-*.parquet"))
-    names, status = PartStore(tmp_path).snapshot()
-    assert status == "running" and names == on_disk[:3] and len(on_disk) == 4  # one stray
+    snapshot = PartStore(tmp_path).snapshot()
+    names = snapshot.names
+    assert snapshot.status == "running" and names == on_disk[:3] and len(on_disk) == 4  # a stray
     sentences, _ = read_scored(tmp_path)
     expected = pd.concat(
         [pd.read_parquet(reference[0] / "sentences.parquet" / f"{n}.parquet") for n in names],
