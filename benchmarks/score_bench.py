@@ -166,8 +166,8 @@ def throughput(model: str, tmp: Path) -> dict[str, Any]:
 
     from framescope import evaluate as ev
     from framescope import schema
+    from framescope.classifiers.bundle import bundle_directory, predict_frame, read_bundle
     from framescope.classifiers.onnx_runtime import to_onnx
-    from framescope.classifiers.pyfunc import bundle_directory, predict_frame, read_bundle
 
     if not SHARED.is_dir():
         return {"skipped": f"{SHARED} not found"}

@@ -31,8 +31,8 @@ import pandas as pd
 from framescope import evaluate as ev
 from framescope import schema
 from framescope.classifiers.base import LabelSpace
+from framescope.classifiers.bundle import predict_frame
 from framescope.classifiers.encoder import Encoder
-from framescope.classifiers.pyfunc import predict_frame
 from framescope.codebook import load_codebook
 from framescope.config import load_params
 from framescope.corpus import Columns, ReadOptions, collect_articles, read_articles

@@ -41,16 +41,18 @@ def default_model() -> str:
 
 
 def _load(model: str | None) -> tuple[Any, str]:
+    """The model and its URI. A local framescope model directory is read directly (the same
+    predictions as through MLflow, without MLflow's seconds of start-up); URIs go to MLflow."""
     from framescope import tracking
+    from framescope.classifiers.bundle import LocalModel, is_model_directory
 
     uri = model or default_model()
-    if (
-        "://" not in uri
-        and not uri.startswith(("models:", "runs:"))
-        and not Path(uri, "MLmodel").exists()
-    ):
+    local = "://" not in uri and not uri.startswith(("models:", "runs:"))
+    if local and not Path(uri, "MLmodel").exists():
         raise UserError(f"model {uri}: not a framescope model directory (no MLmodel file)")
     try:
+        if local and is_model_directory(uri):
+            return LocalModel(uri), uri
         return tracking.load_model(uri), uri
     except Exception as err:  # MLflow raises many types for a bad URI or store
         raise UserError(
@@ -77,7 +79,7 @@ def _onnx_runtime(loaded: Any, quantize: bool, threads: int) -> None:
 
 def _prediction_record(row: dict[str, Any], labels: Any) -> dict[str, Any]:
     from framescope import schema
-    from framescope.classifiers.pyfunc import frame_score_column, stance_score_column
+    from framescope.classifiers.bundle import frame_score_column, stance_score_column
 
     return {
         schema.FRAMES: list(row[schema.FRAMES]),

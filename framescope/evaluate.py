@@ -104,7 +104,7 @@ def calibration(
     Frames: every (content sentence, frame) pair, probability vs label. Stance: the top class's
     probability vs whether it was right. Boilerplate: probability vs label, on all sentences.
     """
-    from framescope.classifiers.pyfunc import frame_score_column, stance_score_column
+    from framescope.classifiers.bundle import frame_score_column, stance_score_column
 
     gold_frames, gold_stance, gold_boilerplate = label_arrays(gold, labels)
     content = gold_boilerplate == 0

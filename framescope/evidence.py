@@ -6,7 +6,7 @@ import pandas as pd
 
 from framescope import schema
 from framescope.classifiers.base import LabelSpace
-from framescope.classifiers.pyfunc import frame_score_column
+from framescope.classifiers.bundle import frame_score_column
 
 EVIDENCE_COLUMNS = [
     schema.OUTLET,

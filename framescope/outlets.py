@@ -19,10 +19,16 @@ def article_counts(sentences: pd.DataFrame, labels: LabelSpace) -> pd.DataFrame:
             "n": 1,
         }
     )
-    for frame_id in labels.frame_ids:
-        counts[frame_id] = (
-            content[schema.FRAMES].map(lambda fs, f=frame_id: int(f in fs)).to_numpy()
-        )
+    # One pass over the frame lists (not one per frame): a score run's outlet table reads
+    # every content sentence of the corpus here.
+    frame_index = {f: j for j, f in enumerate(labels.frame_ids)}
+    has_frame = np.zeros((len(content), len(frame_index)), dtype=int)
+    for i, frames in enumerate(content[schema.FRAMES]):
+        for f in frames:
+            if f in frame_index:
+                has_frame[i, frame_index[f]] = 1
+    for frame_id, j in frame_index.items():
+        counts[frame_id] = has_frame[:, j]
     for class_id in labels.stance_ids:
         counts[class_id] = (content[schema.STANCE] == class_id).astype(int).to_numpy()
     return counts.groupby([schema.OUTLET, schema.ARTICLE_ID], sort=True).sum().reset_index()

@@ -131,7 +131,11 @@ def normalise_sentence(text: str) -> str:
 
 def sentence_id(article_id: str, text: str, occurrence: int = 0) -> str:
     """Stable id: the same article and sentence text give the same id on every run."""
-    key = f"{article_id}\x1f{normalise_sentence(text)}"
+    return _id_of_normalised(article_id, normalise_sentence(text), occurrence)
+
+
+def _id_of_normalised(article_id: str, normalised: str, occurrence: int) -> str:
+    key = f"{article_id}\x1f{normalised}"
     if occurrence:
         key += f"\x1f{occurrence}"
     return hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
@@ -233,7 +237,7 @@ def segment(article_id: str, text: str) -> list[Sentence]:
             key = normalise_sentence(piece)
             sentences.append(
                 Sentence(
-                    sentence_id=sentence_id(article_id, piece, seen[key]),
+                    sentence_id=_id_of_normalised(article_id, key, seen[key]),
                     position=len(sentences),
                     start=line_start + start,
                     end=line_start + end,

@@ -10,7 +10,7 @@ from typing import Any
 import pandas as pd
 
 from framescope.classifiers.base import LabelSpace
-from framescope.classifiers.pyfunc import Bundle
+from framescope.classifiers.bundle import Bundle
 from framescope.config import AUTO
 
 
@@ -42,8 +42,8 @@ def build_ensemble(
     candidate_dirs: Mapping[str, Path], dev_set: pd.DataFrame, labels: LabelSpace, step: float
 ) -> Bundle:
     """The mean of the saved candidates, calibrated and thresholded on dev like any family."""
+    from framescope.classifiers.bundle import bundle_directory, read_bundle
     from framescope.classifiers.ensemble import FAMILY, ensemble_heads
-    from framescope.classifiers.pyfunc import bundle_directory, read_bundle
     from framescope.train import finish
 
     members = {f: read_bundle(bundle_directory(d)) for f, d in candidate_dirs.items()}

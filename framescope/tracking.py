@@ -20,13 +20,7 @@ from typing import Any
 
 import pandas as pd
 
-from framescope.classifiers.pyfunc import (
-    ARTIFACT,
-    Bundle,
-    FramescopeModel,
-    predict_frame,
-    write_bundle,
-)
+from framescope.classifiers.bundle import ARTIFACT, Bundle, predict_frame, write_bundle
 
 _MODEL_PACKAGES = (
     "mlflow",
@@ -246,6 +240,8 @@ def log_table(table: pd.DataFrame, artifact_file: str) -> None:
 
 def _model_kwargs(bundle: Bundle, example_texts: list[str], workdir: Path) -> dict[str, Any]:
     from mlflow.models import infer_signature
+
+    from framescope.classifiers.pyfunc import FramescopeModel  # imports MLflow
 
     example = pd.DataFrame({"text": example_texts})
     requirements = []

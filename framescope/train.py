@@ -9,9 +9,9 @@ import pandas as pd
 
 from framescope import schema
 from framescope.classifiers.base import Heads, LabelSpace, tune_thresholds
+from framescope.classifiers.bundle import Bundle
 from framescope.classifiers.calibrate import fit_calibration
 from framescope.classifiers.masking import NameMask
-from framescope.classifiers.pyfunc import Bundle
 from framescope.config import TrainConfig
 from framescope.dataset import label_arrays
 

@@ -10,7 +10,7 @@ import pandas as pd
 from framescope import evaluate as ev
 from framescope import schema, tracking
 from framescope.classifiers.base import LabelSpace
-from framescope.classifiers.pyfunc import bundle_directory, predict_frame, read_bundle
+from framescope.classifiers.bundle import bundle_directory, predict_frame, read_bundle
 from framescope.codebook import load_codebook
 from framescope.config import ENSEMBLE
 from framescope.files import write_json

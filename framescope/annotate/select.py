@@ -12,7 +12,7 @@ import pandas as pd
 
 from framescope import schema
 from framescope.classifiers.base import LabelSpace
-from framescope.classifiers.pyfunc import frame_score_column, stance_score_column
+from framescope.classifiers.bundle import frame_score_column, stance_score_column
 
 STRATEGIES = ("uncertainty", "diversity", "random")
 MEASURES = ("entropy", "margin")

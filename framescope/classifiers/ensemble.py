@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from framescope.classifiers.base import LabelSpace, Scores
-from framescope.classifiers.pyfunc import Bundle, read_bundle, write_bundle
+from framescope.classifiers.bundle import Bundle, read_bundle, write_bundle
 
 FAMILY = "ensemble"
 MEMBERS_DIR = "members"

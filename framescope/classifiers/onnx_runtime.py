@@ -15,8 +15,8 @@ from typing import Any
 import numpy as np
 
 from framescope.classifiers.base import LabelSpace, Scores, zero_scores
+from framescope.classifiers.bundle import Bundle
 from framescope.classifiers.encoder import MAX_LENGTH, length_buckets
-from framescope.classifiers.pyfunc import Bundle
 
 _INPUTS = ("input_ids", "attention_mask", "token_type_ids")
 _OUTPUTS = ("frames", "stance", "boilerplate")

@@ -1,102 +1,24 @@
-"""One MLflow pyfunc for every family: pre-processing, three heads and post-processing inside.
+"""One MLflow pyfunc for every family: a `Bundle` (classifiers.bundle) behind MLflow's API.
 
-Input: a DataFrame with a `text` column (other columns are ignored). Output: one row per input
-row with `frames` (list of frame ids), `frame_score.<frame>`, `stance`, `stance_score.<class>`,
-`boilerplate` and `boilerplate_score`. Column names come from the label space saved with the
-model, so a model trained on a four-frame codebook predicts four frames.
+The names re-exported below keep model directories saved before the bundle had its own module
+loadable: their pickles name `framescope.classifiers.pyfunc.Bundle`.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import joblib
 import mlflow.pyfunc
-import numpy as np
 import pandas as pd
 
-from framescope import schema
-from framescope.classifiers.base import Heads, LabelSpace, Scores
-from framescope.classifiers.calibrate import Calibration
-from framescope.classifiers.masking import NameMask
-from framescope.segment import normalise_sentence
-
-ARTIFACT = "framescope_model"
-BUNDLE_FILE = "bundle.joblib"
-BATCH = 2048
-
-
-@dataclass
-class Bundle:
-    """Everything a trained model needs at prediction time."""
-
-    family: str
-    heads: Heads
-    frame_thresholds: np.ndarray
-    boilerplate_threshold: float
-    calibration: Calibration | None = None
-    name_mask: NameMask | None = None  # None in bundles saved before masking existed
-
-    def prepare(self, texts: list[str]) -> list[str]:
-        """What the heads see: the same at training and scoring time."""
-        mask = self.name_mask
-        return [mask(t) for t in texts] if mask is not None else list(texts)
-
-    @property
-    def labels(self) -> LabelSpace:
-        return self.heads.labels
-
-    def scores(self, texts: list[str]) -> Scores:
-        """Calibrated probabilities (raw ones when the bundle has no calibration)."""
-        raw = self.heads.scores(self.prepare(texts))
-        return self.calibration.apply(raw) if self.calibration is not None else raw
-
-
-def frame_score_column(frame_id: str) -> str:
-    return f"frame_score.{frame_id}"
-
-
-def stance_score_column(class_id: str) -> str:
-    return f"stance_score.{class_id}"
-
-
-def decide(bundle: Bundle, scores: Scores) -> pd.DataFrame:
-    """Turn head probabilities into labels: thresholds, argmax, and boilerplate overrides."""
-    labels = bundle.labels
-    is_boilerplate = scores.boilerplate >= bundle.boilerplate_threshold
-    above = scores.frames >= bundle.frame_thresholds[None, :]
-    above[is_boilerplate] = False  # boilerplate carries no frame ...
-    stance = np.asarray(labels.stance_ids, dtype=object)[scores.stance.argmax(axis=1)]
-    stance[is_boilerplate] = labels.stance_default  # ... and no stance
-    columns: dict[str, Any] = {
-        schema.FRAMES: [
-            [f for f, on in zip(labels.frame_ids, row, strict=True) if on] for row in above
-        ]
-    }
-    for j, frame_id in enumerate(labels.frame_ids):
-        columns[frame_score_column(frame_id)] = scores.frames[:, j].astype(float)
-    columns[schema.STANCE] = stance.astype(str)
-    for j, class_id in enumerate(labels.stance_ids):
-        columns[stance_score_column(class_id)] = scores.stance[:, j].astype(float)
-    columns[schema.BOILERPLATE] = is_boilerplate
-    columns[schema.BOILERPLATE_SCORE] = scores.boilerplate.astype(float)
-    return pd.DataFrame(columns)
-
-
-def predict_frame(bundle: Bundle, texts: list[str]) -> pd.DataFrame:
-    """Predict in batches; identical normalised sentences are scored once."""
-    cleaned = [normalise_sentence(t) for t in texts]
-    unique = list(dict.fromkeys(cleaned))
-    parts = [
-        decide(bundle, bundle.scores(unique[i : i + BATCH])) for i in range(0, len(unique), BATCH)
-    ]
-    if not parts:
-        parts = [decide(bundle, bundle.scores([""])).iloc[:0]]
-    table = pd.concat(parts, ignore_index=True)
-    index = {text: i for i, text in enumerate(unique)}
-    return table.iloc[[index[t] for t in cleaned]].reset_index(drop=True)
+from framescope.classifiers.bundle import (
+    ARTIFACT,
+    Bundle,
+    input_texts,
+    predict_frame,
+    read_bundle,
+)
 
 
 class FramescopeModel(mlflow.pyfunc.PythonModel):  # type: ignore[name-defined]
@@ -106,28 +28,7 @@ class FramescopeModel(mlflow.pyfunc.PythonModel):  # type: ignore[name-defined]
         self.bundle: Bundle = read_bundle(Path(context.artifacts[ARTIFACT]))
 
     def predict(self, context: Any, model_input: pd.DataFrame, params: Any = None) -> pd.DataFrame:
-        if isinstance(model_input, pd.DataFrame):
-            texts = model_input[schema.TEXT].astype(str).tolist()
-        else:
-            texts = [str(t) for t in model_input]
-        return predict_frame(self.bundle, texts)
+        return predict_frame(self.bundle, input_texts(model_input))
 
 
-def write_bundle(bundle: Bundle, directory: Path) -> Path:
-    """The bundle as a directory: a pickle of the light parts plus the heads' own weights."""
-    directory.mkdir(parents=True, exist_ok=True)
-    joblib.dump(bundle, directory / BUNDLE_FILE)
-    bundle.heads.save_weights(directory)
-    return directory
-
-
-def read_bundle(directory: Path) -> Bundle:
-    """Inverse of `write_bundle`. Only ever called on a model directory the user named."""
-    bundle: Bundle = joblib.load(directory / BUNDLE_FILE)
-    bundle.heads.load_weights(directory)
-    return bundle
-
-
-def bundle_directory(model_dir: str | Path) -> Path:
-    """Where a saved pyfunc directory keeps its bundle."""
-    return Path(model_dir) / "artifacts" / ARTIFACT
+__all__ = ["ARTIFACT", "Bundle", "FramescopeModel", "predict_frame", "read_bundle"]  # old pickles

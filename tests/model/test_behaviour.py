@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from framescope import schema
-from framescope.classifiers.pyfunc import frame_score_column
+from framescope.classifiers.bundle import frame_score_column
 
 # --- Invariance: outlet names and numbers are not framing ------------------------------------
 

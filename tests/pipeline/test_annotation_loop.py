@@ -18,7 +18,7 @@ import pytest
 from framescope import schema
 from framescope.annotate.studio import result_items
 from framescope.classifiers.base import LabelSpace
-from framescope.classifiers.pyfunc import predict_frame
+from framescope.classifiers.bundle import predict_frame
 from framescope.cli import main
 from framescope.config import TfidfConfig, TrainConfig
 from framescope.dataset import join_gold, split_articles

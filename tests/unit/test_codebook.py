@@ -12,7 +12,7 @@ import yaml
 
 from framescope import schema
 from framescope.classifiers.base import LabelSpace
-from framescope.classifiers.pyfunc import frame_score_column, predict_frame
+from framescope.classifiers.bundle import frame_score_column, predict_frame
 from framescope.codebook import CodebookError, load_codebook
 from framescope.config import TfidfConfig, TrainConfig
 from framescope.train import train

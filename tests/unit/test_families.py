@@ -16,8 +16,8 @@ from synthetic import labelled_table
 
 from framescope import schema
 from framescope.classifiers.base import LabelSpace
+from framescope.classifiers.bundle import frame_score_column, stance_score_column
 from framescope.classifiers.encoder import BaseModelError, length_buckets, resolve_base_model
-from framescope.classifiers.pyfunc import frame_score_column, stance_score_column
 from framescope.config import EmbedLRConfig, FinetuneConfig, TfidfConfig, TrainConfig
 from framescope.train import train
 
@@ -147,7 +147,7 @@ def test_finetune_learns_the_synthetic_cues(tiny_base_model, labels):
         labelled_table(1, 300),
     )
     bundle = train("finetune", train_set, dev_set, labels, config, 13, log=str)
-    from framescope.classifiers.pyfunc import predict_frame
+    from framescope.classifiers.bundle import predict_frame
 
     metrics = evaluate(predict_frame(bundle, test_set[schema.TEXT].tolist()), test_set, labels)
     assert metrics["boilerplate"]["f1"] > 0.5
@@ -178,7 +178,7 @@ def test_length_buckets_cover_every_index_once_and_sort_by_length():
 
 
 def test_ensemble_of_saved_candidates_is_the_same_pyfunc(saved_models, labels, splits, tmp_path):
-    from framescope.classifiers.pyfunc import predict_frame
+    from framescope.classifiers.bundle import predict_frame
     from framescope.select import build_ensemble
     from framescope.tracking import load_model, save_model
 

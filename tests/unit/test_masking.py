@@ -46,3 +46,11 @@ def test_trained_bundle_masks_at_prediction_time(codebook):
     a = bundle.scores(["Harbor Ledger reported heavy losses."])
     b = bundle.scores([f"{MASK} reported heavy losses."])
     assert (a.frames == b.frames).all() and (a.stance == b.stance).all()
+
+
+def test_quick_check_keeps_every_case_insensitive_match():
+    mask = NameMask.from_outlets(["Novaya Vest Agency", "Straße Zeitung"])
+    assert mask("A source told NOVAYA VEST on Monday.") == "A source told the outlet on Monday."
+    assert mask("Read it in the STRASSE ZEITUNG.") == "Read it in the STRASSE ZEITUNG."  # not a name
+    assert mask("Read it in the Straße Zeitung.") == "Read it in the the outlet."
+    assert mask("Nothing to see here.") == "Nothing to see here."

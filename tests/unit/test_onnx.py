@@ -7,7 +7,7 @@ import pytest
 from synthetic import labelled_table
 
 from framescope.classifiers.base import LabelSpace
-from framescope.classifiers.pyfunc import predict_frame
+from framescope.classifiers.bundle import predict_frame
 from framescope.config import FinetuneConfig, TrainConfig
 from framescope.train import train
 
