@@ -12,11 +12,11 @@ most of a scoring run's start-up).
 
 from __future__ import annotations
 
+import pickle
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import pickle
 import numpy as np
 import pandas as pd
 

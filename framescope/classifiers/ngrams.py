@@ -19,6 +19,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 
 WORD_CACHE = 100_000  # distinct words kept per vectorizer: memory stays flat on any corpus
 _WHITE_SPACES = re.compile(r"\s\s+")  # as scikit-learn's char_wb analyzer
+_DEFAULT_TOKENS = r"(?u)\b\w\w+\b"  # scikit-learn's token_pattern: tokens never hold a space
 
 
 def _supported(vectorizer: Any) -> bool:
@@ -29,6 +30,20 @@ def _supported(vectorizer: Any) -> bool:
         and hasattr(vectorizer, "vocabulary_")
         and hasattr(vectorizer, "_tfidf")
     )
+
+
+def _plain_word_ngrams(vectorizer: Any) -> Any:
+    """The tokenizer of a word analyzer that only tokenizes (no stop words, no callables
+    of the user's, tokens without spaces as scikit-learn's default pattern makes), else None."""
+    plain = (
+        vectorizer.analyzer == "word"
+        and vectorizer.token_pattern == _DEFAULT_TOKENS
+        and vectorizer.tokenizer is None
+        and vectorizer.preprocessor is None
+        and vectorizer.stop_words is None
+        and vectorizer.input == "content"
+    )
+    return vectorizer.build_tokenizer() if plain else None
 
 
 def char_wb_ngrams(word: str, min_n: int, max_n: int) -> list[str]:
@@ -57,6 +72,11 @@ class FastTfidf:
         self.analyze = vectorizer.build_analyzer()
         self.preprocess = vectorizer.build_preprocessor()
         self.words: dict[str, bytes] = {}
+        self.tokens = _plain_word_ngrams(vectorizer)
+        if self.tokens:
+            # n-grams of n >= 2 keyed by their tokens: looked up straight from zip() tuples,
+            # without joining strings as scikit-learn's analyzer does for every n-gram
+            self.tuples = {tuple(k.split(" ")): i for k, i in self.vocabulary.items() if " " in k}
 
     def _new_word(self, word: str) -> bytes:
         """The vocabulary ids of a word's n-grams, as int32 bytes, remembered."""
@@ -71,6 +91,8 @@ class FastTfidf:
     def _count_ids(self, texts: list[str]) -> tuple[np.ndarray, list[int]]:
         """Every document's vocabulary ids, concatenated, and where each document ends."""
         ends = [0]
+        if self.tokens:
+            return self._count_word_ids(texts)
         if not self.by_word:
             get = self.vocabulary.get
             ids: list[int] = []
@@ -93,6 +115,25 @@ class FastTfidf:
             chunks.extend(found)
             ends.append(ends[-1] + sum(map(len, found)) // 4)
         return np.frombuffer(b"".join(chunks), dtype=np.int32), ends
+
+    def _count_word_ids(self, texts: list[str]) -> tuple[np.ndarray, list[int]]:
+        """`_count_ids` for a plain word analyzer: the same n-grams, found without strings."""
+        tokenize, preprocess, decode = self.tokens, self.preprocess, self.vectorizer.decode
+        min_n, max_n = self.vectorizer.ngram_range
+        get, get_tuple = self.vocabulary.get, self.tuples.get
+        ids: list[int] = []
+        ends = [0]
+        for doc in texts:
+            tokens = tokenize(preprocess(decode(doc)))
+            for n in range(min_n, min(max_n, len(tokens)) + 1):
+                if n == 1:
+                    found = map(get, tokens)
+                else:
+                    shifted = (tokens[i:] for i in range(n))  # n-grams end with the shortest slice
+                    found = map(get_tuple, zip(*shifted, strict=False))
+                ids.extend(i for i in found if i is not None)
+            ends.append(len(ids))
+        return np.asarray(ids, dtype=np.int32), ends
 
     def transform(self, texts: list[str]) -> Any:
         if not self.supported:

@@ -51,6 +51,8 @@ def test_trained_bundle_masks_at_prediction_time(codebook):
 def test_quick_check_keeps_every_case_insensitive_match():
     mask = NameMask.from_outlets(["Novaya Vest Agency", "Straße Zeitung"])
     assert mask("A source told NOVAYA VEST on Monday.") == "A source told the outlet on Monday."
-    assert mask("Read it in the STRASSE ZEITUNG.") == "Read it in the STRASSE ZEITUNG."  # not a name
+    assert (
+        mask("Read it in the STRASSE ZEITUNG.") == "Read it in the STRASSE ZEITUNG."
+    )  # not a name
     assert mask("Read it in the Straße Zeitung.") == "Read it in the the outlet."
     assert mask("Nothing to see here.") == "Nothing to see here."

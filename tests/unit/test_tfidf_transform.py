@@ -90,3 +90,21 @@ def test_tfidf_heads_pickle_without_the_fast_transform(scoring_model):
     copy = pickle.loads(pickle.dumps(heads))
     assert "_fast" not in copy.__dict__
     np.testing.assert_array_equal(copy.scores(texts).frames, before.frames)
+
+
+@pytest.mark.parametrize(
+    "settings",
+    [
+        {"analyzer": "word", "ngram_range": (1, 3)},
+        {"analyzer": "word", "ngram_range": (2, 3), "lowercase": False},
+        {"analyzer": "word", "ngram_range": (1, 1), "strip_accents": "unicode", "binary": True},
+        {"analyzer": "word", "ngram_range": (1, 2), "token_pattern": r"[^,]+"},  # spaces inside
+        {"analyzer": "word", "ngram_range": (1, 2), "stop_words": ["the", "a"]},
+    ],
+)
+def test_word_ngrams_equal_scikit_learn(settings):
+    vectorizer = TfidfVectorizer(**settings).fit(TRAIN)
+    fast = FastTfidf(vectorizer)
+    plain = "token_pattern" not in settings and "stop_words" not in settings
+    assert (fast.tokens is not None) == plain  # the tuple path only where it is exact
+    _same(fast.transform(AWKWARD), vectorizer.transform(AWKWARD))
