@@ -111,7 +111,7 @@ def read_outlets(out: Path, samples: int) -> dict[str, Any]:
 
 def _results(out: Path) -> dict[str, pd.DataFrame | str]:
     from framescope.parts import ARTICLES, PartStore
-    from framescope.score import read_scored
+    from framescope.scored import read_scored
 
     store = PartStore(out)
     snapshot = store.snapshot()

@@ -150,7 +150,7 @@ def compare_scored(
     """The comparison of a `framescope score` output folder (sentences, articles, run.json),
     as of `snapshot` (default: the manifest now)."""
     from framescope.correction import read_frame_metrics
-    from framescope.score import read_scored
+    from framescope.scored import read_scored
 
     root = Path(directory)
     store = PartStore(root)

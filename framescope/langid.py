@@ -45,6 +45,11 @@ def detect_all(texts: list[str]) -> list[str]:
     return [detect(t) for t in texts]
 
 
+def counting_codes(language: str) -> tuple[str, str]:
+    """The detected codes that count for a model in `language`: its own, and undetermined."""
+    return (language, UNDETERMINED)
+
+
 def counts_as(lang: str, language: str) -> bool:
     """Whether a sentence detected as `lang` counts for a model in `language`."""
-    return lang in (language, UNDETERMINED)
+    return lang in counting_codes(language)

@@ -17,7 +17,7 @@ from typing import Any
 
 import pandas as pd
 
-from framescope import langid, schema
+from framescope import schema
 from framescope.classifiers.base import LabelSpace
 from framescope.corpus import (
     Deduplicator,
@@ -28,12 +28,12 @@ from framescope.corpus import (
     read_positioned,
 )
 from framescope.files import write_csv, write_json
-from framescope.outlets import article_counts, figures_from_counts
-from framescope.parts import ARTICLES, FORMAT, SENTENCES, PartStore, Snapshot
+from framescope.parts import ARTICLES, FORMAT, SENTENCES, PartStore
 from framescope.predictor import DEFAULT_BATCH_SIZE, DEFAULT_CACHE_SIZE, CacheCount
 from framescope.progress import Progress
+from framescope.scored import outlet_table
 from framescope.walk import FileEntry, list_files
-from framescope.workers import LANG, Chunk, InProcess, Pool, worker_count
+from framescope.workers import Chunk, InProcess, Pool, worker_count
 
 CHUNK = 4096
 
@@ -280,42 +280,6 @@ def _chunks(
         yield cut()
 
 
-def outlet_table(
-    part_files: list[Path],
-    labels: LabelSpace,
-    language: str | None,
-    samples: int,
-    confidence: float,
-    seed: int,
-) -> pd.DataFrame:
-    """Per-outlet figures summed part by part: memory holds one part, not the corpus."""
-    columns = [
-        schema.ARTICLE_ID,
-        schema.OUTLET,
-        schema.FRAMES,
-        schema.STANCE,
-        schema.BOILERPLATE,
-        LANG,
-    ]
-    counts, per_outlet = [], []
-    for path in part_files:
-        part = _in_language(pd.read_parquet(path, columns=columns), language)
-        counts.append(article_counts(part, labels))
-        per_outlet.append(part.groupby(schema.OUTLET)[schema.ARTICLE_ID].nunique())
-    all_counts = pd.concat(counts, ignore_index=True).sort_values(
-        [schema.OUTLET, schema.ARTICLE_ID], kind="stable"
-    )
-    all_articles = pd.concat(per_outlet).groupby(level=0).sum()
-    return figures_from_counts(all_counts, all_articles, labels, samples, confidence, seed)
-
-
-def _in_language(sentences: pd.DataFrame, language: str | None) -> pd.DataFrame:
-    if language is None or LANG not in sentences.columns:
-        return sentences
-    keep = sentences[LANG].map(lambda x: langid.counts_as(x, language)).astype(bool)
-    return sentences[keep]
-
-
 def _finish(
     store: PartStore,
     manifest: dict[str, Any],
@@ -335,26 +299,6 @@ def _finish(
     store.save_manifest(manifest)
 
 
-def read_scored(
-    out_dir: str | Path, all_languages: bool = False, snapshot: Snapshot | None = None
-) -> tuple[pd.DataFrame, LabelSpace]:
-    """A score output's sentences and the label space they were predicted in.
-
-    Reads only the parts the manifest names (never a killed run's strays), as of `snapshot`
-    (pass one to read articles of the same parts) or of now. Sentences not in the model's
-    language are left out unless `all_languages`.
-    """
-    import json
-
-    out = Path(out_dir)
-    labels = LabelSpace.from_dict(json.loads((out / "labels.json").read_text(encoding="utf-8")))
-    store = PartStore(out)
-    snapshot = snapshot or store.snapshot()
-    sentences = store.read(snapshot.names)
-    language = None if all_languages else snapshot.language
-    return _in_language(sentences, language).reset_index(drop=True), labels
-
-
 __all__ = [
     "Reject",
     "ScoreError",
@@ -363,6 +307,5 @@ __all__ = [
     "iter_files",
     "label_space",
     "predict_sentences",
-    "read_scored",
     "score_paths",
 ]

@@ -23,17 +23,17 @@ from framescope.corpus import Deduplicator, ReadOptions, Reject, read_file
 from framescope.files import write_csv, write_json, write_jsonl
 from framescope.parts import ARTICLES, FORMAT, MANIFEST, SENTENCES, PartStore
 from framescope.score import (
-    LANG,
     ScoreError,
     ScoreSettings,
     Summary,
     _fingerprint,
     input_files,
     label_space,
-    outlet_table,
 )
+from framescope.scored import outlet_table
 from framescope.segment import segment_articles
 from framescope.walk import FileEntry
+from framescope.workers import LANG
 
 FILE_NO, RECORD_NO, REASON = "file_no", "record_no", "reason"
 _RECORD_DDL = ", ".join(

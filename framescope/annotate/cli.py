@@ -100,7 +100,7 @@ def export_command(
     from framescope.annotate.select import MEASURES, STRATEGIES, dedupe_texts, select
     from framescope.annotate.tasks import make_tasks
     from framescope.files import write_json
-    from framescope.score import read_scored
+    from framescope.scored import read_scored
 
     if strategy not in STRATEGIES:
         raise _user_error(f"--strategy {strategy!r}: not one of {list(STRATEGIES)}")

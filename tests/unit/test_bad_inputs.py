@@ -13,7 +13,8 @@ import pytest
 
 from framescope import schema
 from framescope.corpus import ReadOptions
-from framescope.score import ScoreSettings, read_scored, score_paths
+from framescope.score import ScoreSettings, score_paths
+from framescope.scored import read_scored
 
 EN = "Ukrainian units pressed deeper into the Kursk region on Thursday, officials said."
 RU = "Украинские войска продвинулись вглубь Курской области в четверг, сообщили официальные лица."

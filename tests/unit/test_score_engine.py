@@ -18,7 +18,8 @@ from framescope import schema, workers
 from framescope.outlets import outlet_figures
 from framescope.parts import PartStore
 from framescope.predictor import CacheCount, SentencePredictor, sentence_key
-from framescope.score import ScoreError, ScoreSettings, read_scored, score_paths
+from framescope.score import ScoreError, ScoreSettings, score_paths
+from framescope.scored import read_scored
 
 _OPENERS = [
     "Kyiv sees the captured land as a bargaining chip for talks",
