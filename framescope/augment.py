@@ -23,15 +23,103 @@ from framescope import schema
 from framescope.classifiers.masking import MASK
 from framescope.config import AugmentConfig
 
-SOURCES = (
-    "the Coastal Sentinel", "the Evening Dispatch", "Radio Tamarisk", "the Granite Post",
-    "Danube Press Agency", "Vostok Monitor", "the Lakeside Gazette", "Prairie Broadcast",
-    "the Silverton Chronicle", "Kestrel News Service", "the Amber Bulletin", "Polar Star TV",
-    "the Westbrook Herald", "Dnipro Wire", "the Caspian Courier", "Sentinel Radio",
-    "the Northgate Times", "Baltic Press Service", "the Morning Almanac", "Orion Media",
-    "AFP", "the Associated Press", "TASS", "Interfax", "the BBC", "CNN", "Ukrinform",
-    "a local newspaper", "state television", "a news agency", "one broadcaster",
+# Invented mastheads (place x title) for variety, so the model learns that any name can stand
+# there, plus a few real agencies and generic sources; no word of the behavioural test's names.
+_PLACES = (
+    "Coastal",
+    "Granite",
+    "Silverton",
+    "Westbrook",
+    "Northgate",
+    "Lakeside",
+    "Amber",
+    "Danube",
+    "Caspian",
+    "Baltic",
+    "Prairie",
+    "Kestrel",
+    "Orion",
+    "Vostok",
+    "Carpathian",
+    "Volga",
+    "Sable",
+    "Juniper",
+    "Maple",
+    "Ridgeway",
+    "Eastport",
+    "Redwood",
+    "Highland",
+    "Riverside",
+    "Summit",
+    "Bayview",
+    "Oakridge",
+    "Pinecrest",
+    "Stonebridge",
+    "Fairhaven",
+    "Meadowbrook",
+    "Crescent",
+    "Aurora",
+    "Polaris",
+    "Zenith",
+    "Evergreen",
+    "Cobalt",
+    "Saffron",
+    "Dniester",
+    "Tamarisk",
+)
+_TITLES = (
+    "Sentinel",
+    "Dispatch",
+    "Post",
+    "Gazette",
+    "Chronicle",
+    "Bulletin",
+    "Herald",
+    "Times",
+    "Tribune",
+    "Monitor",
+    "Express",
+    "Record",
+    "Journal",
+    "Press",
+    "Radio",
+    "TV",
+    "Telegraph",
+    "Standard",
+    "Examiner",
+    "Inquirer",
+    "Reporter",
+    "Mirror",
+    "Star",
+    "Globe",
+    "News Agency",
+    "Press Agency",
+    "Wire",
+    "Broadcasting",
+    "Almanac",
+    "Evening News",
+)
+_OTHER_SOURCES = (
+    "AFP",
+    "the Associated Press",
+    "TASS",
+    "Interfax",
+    "the BBC",
+    "CNN",
+    "Ukrinform",
+    "RIA",
+    "Bloomberg",
+    "Al Jazeera",
+    "a local newspaper",
+    "state television",
+    "a news agency",
+    "one broadcaster",
+    "a regional paper",
+    "an independent outlet",
     MASK,  # what the saved model's name mask turns the training outlets into
+)
+SOURCES = tuple(
+    [f"{place} {title}" for place in _PLACES for title in _TITLES] + list(_OTHER_SOURCES)
 )  # fmt: skip
 
 # Each wrapper gets the sentence without its final punctuation; {s0} starts lower-case.
@@ -44,6 +132,9 @@ _WRAPPERS = (
     "{src} said that {s0}.",
     "As {src} reported, {s0}.",
     "{s}, {src} wrote.",
+    "{s}, {src} estimated.",
+    "{s}, sources told {src}.",
+    "In an interview with {src}, {s0}.",
 )
 _END = re.compile(r"[.!?]+[\"”']?$")
 _LOWER_FIRST = {
@@ -69,7 +160,8 @@ _MONTHS = "Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|January|February|Mar
 _NUMBER = re.compile(
     r"(?<![\w.,/-])(\d{1,3}(?:,\d{3})+|\d+)(?![\w/-]|[.,]\d)"
     rf"|\b({'|'.join(sorted(_WORD_VALUES, key=len, reverse=True))})\b"
-    r"|\b(several (?:hundred|thousand)|several|dozens of|hundreds of|thousands of|a few)\b",
+    r"|\b(several (?:hundred|thousand)|several|dozens of|hundreds of|thousands of|scores of"
+    r"|a few|a handful of|a number of|a dozen|numerous|many|some)\b",
     re.IGNORECASE,
 )
 
@@ -130,9 +222,17 @@ def renumber(text: str, rng: np.random.Generator) -> str:
     return _NUMBER.sub(swap, text)
 
 
+def random_source(rng: np.random.Generator) -> str:
+    """An invented masthead four times in five, else a real agency or a generic source."""
+    if rng.random() < 0.2:
+        return _OTHER_SOURCES[rng.integers(len(_OTHER_SOURCES))]
+    place, title = _PLACES[rng.integers(len(_PLACES))], _TITLES[rng.integers(len(_TITLES))]
+    return f"{'the ' if rng.random() < 0.6 else ''}{place} {title}"
+
+
 def attribute(text: str, rng: np.random.Generator) -> str:
     """`text` attributed to a random source; an already masked outlet gets a name instead."""
-    source = SOURCES[rng.integers(len(SOURCES))]
+    source = random_source(rng)
     if MASK in text:
         return text.replace(MASK, source)
     body = _END.sub("", text.strip())
@@ -189,6 +289,7 @@ __all__ = [
     "attribute",
     "augment",
     "random_number",
+    "random_source",
     "renumber",
     "spell",
 ]

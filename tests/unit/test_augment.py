@@ -17,6 +17,7 @@ from framescope.augment import (
     attribute,
     augment,
     random_number,
+    random_source,
     renumber,
     spell,
 )
@@ -47,9 +48,11 @@ ROWS = pd.DataFrame(
 )
 
 
+SPELLED = {spell(n): n for n in range(1, 100_000) if spell(n)}
+
+
 def _value(number: str) -> int | None:
-    words = {spell(n): n for n in range(1, 100_000) if spell(n)}
-    return words.get(number) or (int(number.replace(",", "")) if number[0].isdigit() else None)
+    return SPELLED.get(number) or (int(number.replace(",", "")) if number[0].isdigit() else None)
 
 
 def test_pools_leave_out_the_behaviour_tests_names_and_numbers():
@@ -84,6 +87,9 @@ def test_attribute_names_a_source_or_replaces_the_masked_outlet():
     rng = np.random.default_rng(3)
     out = [attribute("The raid was a costly gamble.", rng) for _ in range(50)]
     assert all(any(s.lower() in o.lower() for s in SOURCES) for o in out)
+    names = [random_source(rng) for _ in range(200)]
+    assert all(n in SOURCES or n.removeprefix("the ") in SOURCES for n in names)
+    assert len(set(names)) > 100
     assert all("costly gamble" in o for o in out)
     assert len(set(out)) > 10
     replaced = attribute("Officials told the outlet on Monday.", rng)
