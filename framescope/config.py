@@ -108,12 +108,16 @@ class FinetuneConfig:
 class AugmentConfig:
     """Counterfactual copies of train sentences (framescope.augment); dev and test untouched."""
 
-    copies: int = 1  # rewritten copies per train sentence; 0 turns augmentation off
+    copies: int = 2  # rewritten copies per train sentence; 0 turns augmentation off
     names: bool = True  # attribute copies to other sources ("X reported that ...")
     numbers: bool = True  # replace counts with other numbers, in digits or words
+    # tfidf_lr is invariant without it, and with it learns the invented names' character n-grams
+    families: tuple[str, ...] = ("embed_lr", "finetune")
 
     def __post_init__(self) -> None:
         _check(0 <= self.copies <= 10, "train.augment.copies", "must be in 0..10")
+        unknown = [f for f in self.families if f not in FAMILIES]
+        _check(not unknown, "train.augment.families", f"{unknown} not in {list(FAMILIES)}")
 
 
 @dataclass(frozen=True)

@@ -122,19 +122,22 @@ def test_augment_off_is_identity(config):
 
 
 def test_only_numbers_or_only_names():
-    numbers = augment(ROWS, AugmentConfig(names=False), seed=7).iloc[len(ROWS) :]
+    numbers = augment(ROWS, AugmentConfig(copies=1, names=False), seed=7).iloc[len(ROWS) :]
     assert list(numbers[schema.SENTENCE_ID]) == ["s1#aug1"]
-    names = augment(ROWS, AugmentConfig(numbers=False), seed=7).iloc[len(ROWS) :]
+    names = augment(ROWS, AugmentConfig(copies=1, numbers=False), seed=7).iloc[len(ROWS) :]
     assert list(names[schema.SENTENCE_ID]) == ["s1#aug1", "s2#aug1"]
     assert "120" in names[schema.TEXT].iloc[0]
 
 
-def test_copies_must_be_in_range():
+def test_copies_must_be_in_range_and_families_known():
     with pytest.raises(ConfigError, match=r"train\.augment\.copies"):
         AugmentConfig(copies=-1)
+    with pytest.raises(ConfigError, match=r"train\.augment\.families"):
+        AugmentConfig(families=("ensemble",))
 
 
-def test_training_grows_train_only(monkeypatch):
+@pytest.mark.parametrize(("family", "grows"), [("finetune", True), ("tfidf_lr", False)])
+def test_training_grows_train_only_for_augmented_families(monkeypatch, family, grows):
     seen = {}
 
     def fake_fit(family, train_set, dev_set, labels, config, seed, log=None):
@@ -144,6 +147,6 @@ def test_training_grows_train_only(monkeypatch):
     monkeypatch.setattr("framescope.train.fit_heads", fake_fit)
     dev = ROWS.assign(**{schema.SENTENCE_ID: ["d1", "d2", "d3", "d4"]})
     with pytest.raises(RuntimeError, match="stop"):
-        train("tfidf_lr", ROWS, dev, LABELS, TrainConfig(), seed=1)
-    assert len(seen["train"]) > len(ROWS)
+        train(family, ROWS, dev, LABELS, TrainConfig(), seed=1)
+    assert (len(seen["train"]) > len(ROWS)) == grows
     assert seen["dev"][schema.TEXT].tolist() == dev[schema.TEXT].tolist()
