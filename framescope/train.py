@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 from framescope import schema
+from framescope.augment import augment
 from framescope.classifiers.base import Heads, LabelSpace, tune_thresholds
 from framescope.classifiers.bundle import Bundle
 from framescope.classifiers.calibrate import fit_calibration
@@ -101,11 +102,15 @@ def train(
 ) -> Bundle:
     """Fit the family on train; calibrate probabilities and tune per-frame thresholds on dev.
 
-    The training outlets' own names are masked out of every text (see `masking`).
+    The training outlets' own names are masked out of every text (see `masking`); then train,
+    and only train, grows by counterfactual copies for the families in `augment.families` (see
+    `augment`), after masking so that the copies' invented source names survive.
     """
     outlets = pd.concat([train_set, dev_set]).get(schema.OUTLET, pd.Series(dtype=str))
     mask = NameMask.from_outlets(outlets.dropna().unique())
     train_set, dev_set = _masked(train_set, mask), _masked(dev_set, mask)
+    if family in config.augment.families:
+        train_set = augment(train_set, config.augment, seed)
     heads = fit_heads(family, train_set, dev_set, labels, config, seed, log)
     return finish(family, heads, dev_set, labels, config.threshold_grid_step, mask)
 

@@ -22,6 +22,7 @@ parts = {
 silver = pd.read_parquet(args.silver)
 parts["train"] = mix_silver(parts["train"], silver, params.train.silver_weight)
 n_silver = int((parts["train"][schema.LABEL_SOURCE] == "silver").sum())
+# Counterfactual copies of train (train.augment) are made inside `train`, after name masking.
 labels = LabelSpace.from_codebook(load_codebook(params.codebook))
 started = time.perf_counter()
 bundle = train(args.family, parts["train"], parts["dev"], labels, params.train, params.seed)
@@ -42,6 +43,7 @@ with tracking.run(
         "seed": params.seed,
         "family": args.family,
         "silver_weight": params.train.silver_weight,
+        "augment": params.section("train")["augment"],
         args.family: params.section("train")[args.family],
     },
     run_name=f"train {args.family}",
