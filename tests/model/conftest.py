@@ -42,11 +42,3 @@ def predict(champion: Any) -> Any:
         return champion.predict(pd.DataFrame({schema.TEXT: texts}))
 
     return run
-
-
-@pytest.fixture(scope="session")
-def uses_transformer(champion: Any) -> bool:
-    """Whether the model reads text through MiniLM (alone or as an ensemble member)."""
-    bundle = champion.unwrap_python_model().bundle
-    members = getattr(bundle.heads, "members", [bundle])
-    return any(m.family in ("embed_lr", "finetune") for m in members)
