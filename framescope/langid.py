@@ -53,11 +53,7 @@ def detect_all(texts: list[str]) -> list[str]:
     return [detect(t) for t in texts]
 
 
-def counting_codes(language: str) -> tuple[str, str]:
-    """The detected codes that count for a model in `language`: its own, and undetermined."""
-    return (language, UNDETERMINED)
-
-
-def counts_as(lang: str, language: str) -> bool:
-    """Whether a sentence detected as `lang` counts for a model in `language`."""
-    return lang in counting_codes(language)
+def counts_for(langs: Any, language: str) -> Any:
+    """Which sentences count for a model in `language`, from a Series of detected codes: its
+    own language and undetermined ones (a boolean Series)."""
+    return langs.isin((language, UNDETERMINED))

@@ -174,9 +174,7 @@ def score_spark(
     part_files = sorted((store.out / SENTENCES).glob("part-*.parquet"))
     for table in (pd.read_parquet(p, columns=[LANG]) for p in part_files):
         summary.sentences += len(table)
-        summary.other_language += int(
-            (~table[LANG].map(lambda x: langid.counts_as(x, settings.language))).sum()
-        )
+        summary.other_language += int((~langid.counts_for(table[LANG], settings.language)).sum())
     scored = pd.read_parquet(store.out / ARTICLES, columns=[schema.DATE])
     summary.scored, summary.rejected = len(scored), len(rejects)
     summary.undated = int(scored[schema.DATE].isna().sum())

@@ -49,7 +49,7 @@ def outlet_table(
 def _in_language(sentences: pd.DataFrame, language: str | None) -> pd.DataFrame:
     if language is None or LANG not in sentences.columns:
         return sentences
-    return sentences[sentences[LANG].isin(langid.counting_codes(language))]
+    return sentences[langid.counts_for(sentences[LANG], language)]
 
 
 def read_scored(

@@ -73,7 +73,7 @@ def score_part(
     predictions = predictor.predict(texts, keys)
     sentences = pd.concat([sentences.reset_index(drop=True), predictions], axis=1)
     name = store.write_part(index, articles, sentences, chunk.rejects)
-    foreign = sum(not langid.counts_as(x, language) for x in sentences[LANG])
+    foreign = (~langid.counts_for(sentences[LANG], language)).sum()
     part = {
         "name": name,
         "scored": len(articles),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
 from framescope import langid
@@ -37,4 +38,5 @@ def test_clear_sentences_get_their_language_and_short_ones_undetermined():
         == "ru"
     )
     assert langid.detect("12:30") == langid.UNDETERMINED
-    assert langid.counts_as("und", "en") and not langid.counts_as("ru", "en")
+    counted = langid.counts_for(pd.Series(["und", "en", "ru"]), "en")
+    assert counted.tolist() == [True, True, False]
