@@ -40,41 +40,27 @@ def default_model() -> str:
     )
 
 
-def _load(model: str | None) -> tuple[Any, str]:
+def _load(model: str | None, serving: Any = None) -> tuple[Any, str]:
     """The model and its URI. A local framescope model directory is read directly (the same
-    predictions as through MLflow, without MLflow's seconds of start-up); URIs go to MLflow."""
-    from framescope import tracking
-    from framescope.classifiers.bundle import LocalModel, is_model_directory
+    predictions as through MLflow, without MLflow's seconds of start-up); URIs go to MLflow.
+    `serving` (a framescope.serving.Serving) sets the runtime; its uri is replaced."""
+    import dataclasses
+
+    from framescope.serving import Serving, ServingError, serve
 
     uri = model or default_model()
     local = "://" not in uri and not uri.startswith(("models:", "runs:"))
     if local and not Path(uri, "MLmodel").exists():
         raise UserError(f"model {uri}: not a framescope model directory (no MLmodel file)")
+    chosen = Serving(uri) if serving is None else dataclasses.replace(serving, uri=uri)
     try:
-        if local and is_model_directory(uri):
-            return LocalModel(uri), uri
-        return tracking.load_model(uri), uri
+        return serve(chosen), uri
+    except ServingError as err:
+        raise UserError(str(err)) from None
     except Exception as err:  # MLflow raises many types for a bad URI or store
         raise UserError(
             f"model {uri}: cannot be loaded ({err.__class__.__name__}: {str(err)[:200]})"
         ) from None
-
-
-def _onnx_runtime(loaded: Any, quantize: bool, threads: int) -> None:
-    """Swap the loaded model's fine-tuned networks for ONNX Runtime sessions, in place."""
-    import atexit
-    import shutil
-    import tempfile
-
-    from framescope.classifiers.onnx_runtime import OnnxError, to_onnx
-
-    wrapper = loaded.unwrap_python_model()
-    folder = Path(tempfile.mkdtemp(prefix="framescope-onnx-"))  # exported once per run
-    atexit.register(shutil.rmtree, folder, True)
-    try:
-        wrapper.bundle = to_onnx(wrapper.bundle, folder, quantize, threads)
-    except OnnxError as err:
-        raise UserError(str(err)) from None
 
 
 def _prediction_record(row: dict[str, Any], labels: Any) -> dict[str, Any]:
@@ -229,19 +215,36 @@ def score(
     quantize: Annotated[
         bool, typer.Option("--quantize", help="With --runtime onnx: dynamic int8 weights.")
     ] = False,
+    precision: Annotated[
+        str,
+        typer.Option(
+            help="With --runtime torch: fp32, or bf16 (transformer families under autocast; "
+            "fast on CPUs with AMX or AVX-512 BF16, slower than fp32 elsewhere)."
+        ),
+    ] = "fp32",
 ) -> None:
     """Score articles into DIR: Parquet parts of sentences and articles, outlet figures, rejects."""
+    import dataclasses
+
     from framescope.corpus import Columns, ReadOptions
     from framescope.score import ScoreError, ScoreSettings
+    from framescope.serving import Serving, ServingError, native_bf16
 
     if engine not in ("local", "spark"):
         raise UserError(f"--engine {engine}: must be local or spark")
-    if runtime not in ("torch", "onnx") or (runtime == "onnx" and engine == "spark"):
-        raise UserError(f"--runtime {runtime}: must be torch or onnx (onnx: local engine only)")
+    uri = model or default_model()
+    try:
+        chosen = Serving(uri, runtime, quantize, precision)
+    except ServingError as err:
+        raise UserError(str(err)) from None
+    if engine == "spark" and chosen != Serving(uri):
+        raise UserError(
+            f"--runtime {runtime}, --precision {precision}: the spark engine runs the pyfunc "
+            "as saved (torch, fp32); the other runtimes are for the local engine"
+        )
     missing = [p for p in inputs if not Path(p).exists()]
     if missing:
         raise UserError(f"input {missing[0]}: no such file or folder")
-    uri = model or default_model()
     if no_mlflow and uri.startswith(("models:", "runs:")):
         raise UserError(f"model {uri}: --no-mlflow needs a model directory, not a registry URI")
     if not no_mlflow:
@@ -269,12 +272,16 @@ def score(
         from framescope.workers import usable_cpus, worker_count
 
         set_threads(threads)
-        loaded, uri = _load(uri)
-        if runtime == "onnx":
-            # Several workers share the CPUs: each session gets its share, not all of them.
-            count = worker_count(workers)
-            per_worker = threads or (max(1, usable_cpus() // count) if count > 1 else 0)
-            _onnx_runtime(loaded, quantize, per_worker)
+        # Several workers share the CPUs: each ONNX session gets its share, not all of them.
+        count = worker_count(workers)
+        per_worker = threads or (max(1, usable_cpus() // count) if count > 1 else 0)
+        if precision == "bf16" and not native_bf16():
+            typer.echo(
+                "framescope: --precision bf16: this CPU has no native bf16 (AMX or AVX-512 "
+                "BF16); scoring will be slower than with fp32",
+                err=True,
+            )
+        loaded, uri = _load(uri, dataclasses.replace(chosen, threads=per_worker))
         try:
             summary = score_paths(
                 inputs, out, loaded, options, samples, seed=seed, settings=settings

@@ -128,6 +128,10 @@ def _probabilities(name: str, logits: np.ndarray) -> np.ndarray:
     return probs[:, 0] if name == "boilerplate" else probs
 
 
+def _partial(path: Path) -> Path:
+    return path.with_name(f".{path.stem}.partial.onnx")
+
+
 def to_onnx(bundle: Bundle, directory: Path, quantize: bool = False, threads: int = 0) -> Bundle:
     """A copy of `bundle` whose heads run on ONNX Runtime (exported into `directory`)."""
     from framescope.classifiers.ensemble import EnsembleHeads
@@ -154,13 +158,20 @@ def to_onnx(bundle: Bundle, directory: Path, quantize: bool = False, threads: in
     directory.mkdir(parents=True, exist_ok=True)
     paths = []
     for i, model in enumerate(heads.models):
+        # An export already in `directory` is reused: scoring workers convert the model the
+        # first process exported there (one directory per model, files written atomically).
         target = directory / f"model_{i}.onnx"
-        _export(model, heads.tokenizer, target)
+        if not target.exists():
+            _export(model, heads.tokenizer, _partial(target))
+            _partial(target).replace(target)
         if quantize:
             from onnxruntime.quantization import QuantType, quantize_dynamic
 
             quantized = directory / f"model_{i}.int8.onnx"
-            quantize_dynamic(str(target), str(quantized), weight_type=QuantType.QInt8)
+            if not quantized.exists():
+                partial = _partial(quantized)
+                quantize_dynamic(str(target), str(partial), weight_type=QuantType.QInt8)
+                partial.replace(quantized)
             target = quantized
         paths.append(target)
     outputs = [tuple(h for h in _OUTPUTS if h in group) for group in heads.groups]

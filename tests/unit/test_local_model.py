@@ -76,5 +76,5 @@ def test_cli_reads_a_model_directory_without_mlflow(scoring_model_path):
     from framescope import cli
 
     loaded, uri = cli._load(str(scoring_model_path))
-    assert isinstance(loaded, LocalModel)
+    assert isinstance(loaded.model, LocalModel)
     assert Path(uri) == scoring_model_path
