@@ -5,12 +5,13 @@
 
 Sections (add one by writing a function and registering it in SECTIONS):
 
-- throughput: the fine-tuned model (models/candidates/finetune) on real sentences from
-  ../shared/corpora: (a) naive, `transformers` one sentence at a time; (b) framescope's torch
-  path (length-bucketed batches, inference_mode); (c) ONNX Runtime; (d) ONNX with int8 weights.
-  Sentences/s and ratios to (a), and the macro-F1 of each runtime on the demo test split
-  (targets: (c) >= 4x (a), (b) >= 2x (a), <= 0.01 macro-F1 apart). `--naive-n` bounds the
-  naive run, which is slow by design; its rate is measured on that many sentences.
+- throughput: the fine-tuned model (models/candidates/finetune) on 20,000 real sentences from
+  ../shared/corpora, every runtime on the same sentences: (a) naive, `transformers` one
+  sentence at a time; (b) framescope's torch path (length-bucketed batches, inference_mode),
+  in fp32 and with `--precision bf16` (autocast; the CPU's native bf16 is reported); (c) ONNX
+  Runtime, fp32 and with int8 weights. Sentences/s and ratios to (a), and the macro-F1 of each
+  runtime on the demo test split (targets: (c) >= 4x (a), (b) >= 2x (a), <= 0.01 macro-F1
+  apart).
 
 - end_to_end: the whole ../shared/corpora/ukraine_media_2022 corpus through the CLI:
   articles/s, sentences/s and peak RSS (target: >= 5,000 sentences/s with the TF-IDF champion),
@@ -167,6 +168,7 @@ def throughput(model: str, tmp: Path) -> dict[str, Any]:
     from framescope import schema
     from framescope.classifiers.bundle import bundle_directory, predict_frame, read_bundle
     from framescope.classifiers.onnx_runtime import to_onnx
+    from framescope.serving import arithmetic, native_bf16
 
     if not SHARED.is_dir():
         return {"skipped": f"{SHARED} not found"}
@@ -181,21 +183,24 @@ def throughput(model: str, tmp: Path) -> dict[str, Any]:
             for text in batch:
                 network(**tokenizer(text, truncation=True, max_length=128, return_tensors="pt"))
 
+    # name -> (bundle, the precision torch runs it in)
     runtimes = {
-        "torch": bundle,
-        "onnx": to_onnx(bundle, tmp / "onnx"),
-        "onnx_int8": to_onnx(bundle, tmp / "onnx8", quantize=True),
+        "torch": (bundle, "fp32"),
+        "torch_bf16": (bundle, "bf16"),
+        "onnx": (to_onnx(bundle, tmp / "onnx"), "fp32"),
+        "onnx_int8": (to_onnx(bundle, tmp / "onnx8", quantize=True), "fp32"),
     }
     # Every runtime, the naive one included, on the same sentences: a subset's lengths differ.
     rates = {"naive": _rate(naive, texts)}
-    for name, runtime in runtimes.items():
-        rates[name] = _rate(runtime.heads.scores, texts)
+    for name, (runtime, precision) in runtimes.items():
+        with arithmetic(precision):
+            rates[name] = _rate(runtime.heads.scores, texts)
     test = pd.read_parquet(ROOT / "data" / "stages" / "labelled.parquet").query("split == 'test'")
     quality = {}
-    for name, runtime in runtimes.items():
-        metrics = ev.evaluate(
-            predict_frame(runtime, test[schema.TEXT].tolist()), test, bundle.labels
-        )
+    for name, (runtime, precision) in runtimes.items():
+        with arithmetic(precision):
+            predicted = predict_frame(runtime, test[schema.TEXT].tolist())
+        metrics = ev.evaluate(predicted, test, bundle.labels)
         quality[name] = {
             "frames.macro_f1": round(metrics["frames"]["macro_f1"], 4),
             "stance.macro_f1": round(metrics["stance"]["macro_f1"], 4),
@@ -207,6 +212,7 @@ def throughput(model: str, tmp: Path) -> dict[str, Any]:
         "ratio_to_naive": {k: round(v / rates["naive"], 2) for k, v in rates.items()},
         "demo_test_macro_f1": quality,
         "torch_threads": torch.get_num_threads(),
+        "native_bf16": native_bf16(),
     }
 
 

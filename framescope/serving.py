@@ -61,6 +61,19 @@ def native_bf16() -> bool:
     return bool(cpu._is_amx_tile_supported() or cpu._is_avx512_bf16_supported())
 
 
+@contextlib.contextmanager
+def arithmetic(precision: str) -> Iterator[None]:
+    """torch ops inside run in `precision`: bf16 through CPU autocast (matrix products and
+    the like in bf16, softmax and norms kept in fp32 by autocast's own lists)."""
+    if precision == "bf16":
+        import torch
+
+        with torch.autocast("cpu", dtype=torch.bfloat16):
+            yield
+    else:
+        yield
+
+
 class ServedModel:
     """A loaded model with the pyfunc's `predict`, run the way its `Serving` says."""
 
@@ -69,21 +82,11 @@ class ServedModel:
         self.model = model
 
     def predict(self, model_input: Any, params: Any = None) -> Any:
-        with self._precision():
+        with arithmetic(self.serving.precision):
             return self.model.predict(model_input)
 
     def unwrap_python_model(self) -> Any:
         return self.model.unwrap_python_model()
-
-    @contextlib.contextmanager
-    def _precision(self) -> Iterator[None]:
-        if self.serving.precision == "bf16":
-            import torch
-
-            with torch.autocast("cpu", dtype=torch.bfloat16):
-                yield
-        else:
-            yield
 
     def __reduce__(self) -> tuple[Any, tuple[Serving]]:
         return serve, (self.serving,)
@@ -139,6 +142,7 @@ __all__ = [
     "ServedModel",
     "Serving",
     "ServingError",
+    "arithmetic",
     "native_bf16",
     "serve",
 ]
