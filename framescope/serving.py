@@ -57,8 +57,9 @@ def native_bf16() -> bool:
     """Whether this CPU does bf16 arithmetic in hardware (AMX tiles or AVX-512 BF16)."""
     import torch
 
-    cpu = torch.cpu
-    return bool(cpu._is_amx_tile_supported() or cpu._is_avx512_bf16_supported())
+    # Private probes (torch 2.x); a torch without them is treated as having no native bf16.
+    probes = ("_is_amx_tile_supported", "_is_avx512_bf16_supported")
+    return any(bool(getattr(torch.cpu, name, lambda: False)()) for name in probes)
 
 
 @contextlib.contextmanager
