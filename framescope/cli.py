@@ -46,11 +46,10 @@ def _load(model: str | None, serving: Any = None) -> tuple[Any, str]:
     `serving` (a framescope.serving.Serving) sets the runtime; its uri is replaced."""
     import dataclasses
 
-    from framescope.serving import Serving, ServingError, serve
+    from framescope.serving import Serving, ServingError, is_local, serve
 
     uri = model or default_model()
-    local = "://" not in uri and not uri.startswith(("models:", "runs:"))
-    if local and not Path(uri, "MLmodel").exists():
+    if is_local(uri) and not Path(uri, "MLmodel").exists():
         raise UserError(f"model {uri}: not a framescope model directory (no MLmodel file)")
     chosen = Serving(uri) if serving is None else dataclasses.replace(serving, uri=uri)
     try:

@@ -93,10 +93,15 @@ class ServedModel:
         return serve, (self.serving,)
 
 
+def is_local(uri: str) -> bool:
+    """Whether `uri` names a local path rather than an MLflow URI (models:/, runs:/, scheme://)."""
+    return "://" not in uri and not uri.startswith(("models:", "runs:"))
+
+
 def _load(uri: str) -> Any:
     from framescope.classifiers.bundle import LocalModel, is_model_directory
 
-    if "://" not in uri and not uri.startswith(("models:", "runs:")) and is_model_directory(uri):
+    if is_local(uri) and is_model_directory(uri):
         return LocalModel(uri)  # same predictions as the pyfunc, without MLflow's start-up
     from framescope import tracking
 
@@ -105,32 +110,32 @@ def _load(uri: str) -> Any:
 
 def _pinned(uri: str) -> str:
     """`models:/name@alias` as the version it names now, so that workers load that version
-    even if the alias moves during the run."""
+    even if the alias moves during the run; any other URI as it is."""
+    if not (uri.startswith("models:/") and "@" in uri):
+        return uri
     from framescope import tracking
 
-    if uri.startswith("models:/") and "@" in uri:
-        version = tracking.model_version(uri)
-        if version:
-            return f"models:/{uri.removeprefix('models:/').partition('@')[0]}/{version}"
-    return uri
+    version = tracking.model_version(uri)
+    name = uri.removeprefix("models:/").partition("@")[0]
+    return f"models:/{name}/{version}" if version else uri
 
 
 def serve(serving: Serving) -> ServedModel:
     """Load `serving.uri` and set it up for its runtime; see the module docstring."""
     model = _load(serving.uri)
-    if serving.uri.startswith("models:/"):
-        serving = dataclasses.replace(serving, uri=_pinned(serving.uri))
+    serving = dataclasses.replace(serving, uri=_pinned(serving.uri))
     if serving.runtime == "onnx":
         from framescope.classifiers.onnx_runtime import OnnxError, to_onnx
 
-        if serving.onnx_dir is None:  # the first process exports; workers reuse the files
+        folder = serving.onnx_dir
+        if folder is None:  # the first process exports; workers reuse the files
             folder = tempfile.mkdtemp(prefix="framescope-onnx-")
             atexit.register(shutil.rmtree, folder, True)
             serving = dataclasses.replace(serving, onnx_dir=folder)
         wrapper = model.unwrap_python_model()
         try:
             wrapper.bundle = to_onnx(
-                wrapper.bundle, Path(str(serving.onnx_dir)), serving.quantize, serving.threads
+                wrapper.bundle, Path(folder), serving.quantize, serving.threads
             )
         except OnnxError as err:
             raise ServingError(str(err)) from None
@@ -144,6 +149,7 @@ __all__ = [
     "Serving",
     "ServingError",
     "arithmetic",
+    "is_local",
     "native_bf16",
     "serve",
 ]
