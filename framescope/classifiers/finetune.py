@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from framescope.classifiers.base import LabelSpace, Scores, zero_scores
-from framescope.classifiers.encoder import MAX_LENGTH, length_buckets, mean_pool
+from framescope.classifiers.encoder import MAX_LENGTH, mean_pool, token_batches
 from framescope.config import FinetuneConfig
 
 HEADS = ("frames", "stance", "boilerplate")
@@ -73,14 +73,8 @@ class FinetuneHeads:
         if not n:
             return Scores(**out)
         with torch.inference_mode():
-            for batch in length_buckets([len(t) for t in texts], self.batch_size):
-                encoded = self.tokenizer(
-                    [texts[i] for i in batch],
-                    padding=True,
-                    truncation=True,
-                    max_length=MAX_LENGTH,
-                    return_tensors="pt",
-                )
+            for batch, inputs in token_batches(self.tokenizer, texts, self.batch_size):
+                encoded = {k: torch.from_numpy(v) for k, v in inputs.items()}
                 for model in self.models:
                     model.eval()
                     for name, logits in model(**encoded).items():

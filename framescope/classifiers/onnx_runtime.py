@@ -16,7 +16,7 @@ import numpy as np
 
 from framescope.classifiers.base import LabelSpace, Scores, zero_scores
 from framescope.classifiers.bundle import Bundle
-from framescope.classifiers.encoder import MAX_LENGTH, length_buckets
+from framescope.classifiers.encoder import token_batches
 
 _INPUTS = ("input_ids", "attention_mask", "token_type_ids")
 _OUTPUTS = ("frames", "stance", "boilerplate")
@@ -97,15 +97,7 @@ class OnnxHeads:
         n = len(texts)
         out = zero_scores(self.labels, n)
         sessions = self._sessions()
-        for batch in length_buckets([len(t) for t in texts], self.batch_size):
-            encoded = self.tokenizer(
-                [texts[i] for i in batch],
-                padding=True,
-                truncation=True,
-                max_length=MAX_LENGTH,
-                return_tensors="np",
-            )
-            feed = {k: np.asarray(encoded[k], dtype=np.int64) for k in _INPUTS if k in encoded}
+        for batch, feed in token_batches(self.tokenizer, texts, self.batch_size):
             feed.setdefault("token_type_ids", np.zeros_like(feed["input_ids"]))
             for session, names in zip(sessions, self.outputs, strict=True):
                 for name, logits in zip(names, session.run(list(names), feed), strict=True):

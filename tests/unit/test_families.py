@@ -17,7 +17,13 @@ from synthetic import labelled_table
 from framescope import schema
 from framescope.classifiers.base import LabelSpace
 from framescope.classifiers.bundle import frame_score_column, stance_score_column
-from framescope.classifiers.encoder import BaseModelError, length_buckets, resolve_base_model
+from framescope.classifiers.encoder import (
+    MAX_LENGTH,
+    BaseModelError,
+    length_buckets,
+    resolve_base_model,
+    token_batches,
+)
 from framescope.config import EmbedLRConfig, FinetuneConfig, TfidfConfig, TrainConfig
 from framescope.train import train
 
@@ -175,6 +181,38 @@ def test_length_buckets_cover_every_index_once_and_sort_by_length():
     assert all(len(b) <= 3 for b in batches)
     flat = [lengths[i] for b in batches for i in b]
     assert flat == sorted(flat)
+
+
+def test_token_batches_sort_by_word_pieces_and_pad_like_the_tokenizer(tiny_base_model):
+    from transformers import AutoTokenizer
+
+    tokenizer = AutoTokenizer.from_pretrained(str(tiny_base_model))
+    texts = [
+        "Troops advanced.",
+        "Войска продвинулись на 12 километров",  # few characters, many word pieces
+        "The talks resumed on Monday after a long pause in the region.",
+        "1,250 / 4,500 / 37,000",
+        "",
+        "word " * 300,  # truncated at MAX_LENGTH
+        "A short one.",
+    ]
+    single = [tokenizer(t, truncation=True, max_length=MAX_LENGTH)["input_ids"] for t in texts]
+    batches = list(token_batches(tokenizer, texts, 3))
+    order = [i for batch, _ in batches for i in batch]
+    assert sorted(order) == list(range(len(texts)))
+    counts = [len(single[i]) for i in order]
+    assert counts == sorted(counts)  # by word pieces, whatever the characters say
+    assert max(counts) == MAX_LENGTH
+    for batch, inputs in batches:
+        width = max(len(single[i]) for i in batch)
+        assert inputs["input_ids"].shape == inputs["attention_mask"].shape == (len(batch), width)
+        assert inputs["input_ids"].dtype == np.int64
+        for row, i in enumerate(batch):
+            n = len(single[i])
+            assert inputs["input_ids"][row, :n].tolist() == single[i]
+            assert set(inputs["input_ids"][row, n:].tolist()) <= {tokenizer.pad_token_id}
+            assert inputs["attention_mask"][row].tolist() == [1] * n + [0] * (width - n)
+    assert list(token_batches(tokenizer, [], 3)) == []
 
 
 def test_ensemble_of_saved_candidates_is_the_same_pyfunc(saved_models, labels, splits, tmp_path):
