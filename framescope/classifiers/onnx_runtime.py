@@ -2,12 +2,14 @@
 
 `to_onnx(bundle, directory)` returns a copy of a `finetune` bundle whose heads run the same
 network through ONNX Runtime; tokenisation, calibration, thresholds and masking are unchanged,
-so the pyfunc's output schema is too. Dynamic int8 quantisation (weights only) is optional.
+so the pyfunc's output schema is too. Dynamic int8 quantisation is optional: int8 weights,
+activations quantised per batch (`fp32_matmuls` names what stays in fp32).
 """
 
 from __future__ import annotations
 
 import copy
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -120,6 +122,29 @@ def _probabilities(name: str, logits: np.ndarray) -> np.ndarray:
     return probs[:, 0] if name == "boilerplate" else probs
 
 
+_FFN_OUT = re.compile(r"/layer\.(\d+)/output/dense/MatMul$")
+
+
+def fp32_matmuls(path: Path) -> list[str]:
+    """The MatMuls int8 quantisation leaves in fp32: the first half of the layers' FFN outputs.
+
+    Dynamic int8 quantises each batch's activations with one scale per tensor. The inputs of the
+    feed-forward down-projections (after GELU) have outliers that one scale serves badly, and
+    in the early layers the error carries through the rest of the network: with every MatMul
+    in int8, the fine-tuned MiniLM's stance agreed with fp32 on 90% of real sentences; with the
+    first three of six layers' FFN outputs kept in fp32, 95% (README, Model throughput).
+    """
+    import onnx
+
+    found = []
+    for node in onnx.load(str(path), load_external_data=False).graph.node:
+        match = _FFN_OUT.search(node.name) if node.op_type == "MatMul" else None
+        if match:
+            found.append((int(match.group(1)), node.name))
+    layers = len({layer for layer, _ in found})
+    return [name for layer, name in found if layer < (layers + 1) // 2]
+
+
 def _partial(path: Path) -> Path:
     return path.with_name(f".{path.stem}.partial.onnx")
 
@@ -162,7 +187,12 @@ def to_onnx(bundle: Bundle, directory: Path, quantize: bool = False, threads: in
             quantized = directory / f"model_{i}.int8.onnx"
             if not quantized.exists():
                 partial = _partial(quantized)
-                quantize_dynamic(str(target), str(partial), weight_type=QuantType.QInt8)
+                quantize_dynamic(
+                    str(target),
+                    str(partial),
+                    weight_type=QuantType.QInt8,
+                    nodes_to_exclude=fp32_matmuls(target),
+                )
                 partial.replace(quantized)
             target = quantized
         paths.append(target)
@@ -174,4 +204,4 @@ def to_onnx(bundle: Bundle, directory: Path, quantize: bool = False, threads: in
     return converted
 
 
-__all__ = ["OnnxError", "OnnxHeads", "to_onnx"]
+__all__ = ["OnnxError", "OnnxHeads", "fp32_matmuls", "to_onnx"]

@@ -56,6 +56,21 @@ def test_int8_onnx_runs_and_stays_close(bundles):
     assert np.abs(a.stance - b.stance).max() < 0.2
 
 
+def test_int8_keeps_the_first_half_of_the_ffn_outputs_in_fp32(bundles):
+    import onnx
+
+    from framescope.classifiers.onnx_runtime import fp32_matmuls
+
+    _, fp32_bundle, int8_bundle = bundles
+    kept = fp32_matmuls(fp32_bundle.heads.paths[0])
+    assert kept and all("/layer.0/output/dense/" in name for name in kept)  # 2 layers: the first
+    ops = {n.name: n.op_type for n in onnx.load(str(int8_bundle.heads.paths[0])).graph.node}
+    assert all(ops[name] == "MatMul" for name in kept)
+    assert "MatMulInteger" in ops.values() or "DynamicQuantizeMatMul" in ops.values()
+    late = [name for name, op in ops.items() if "/layer.1/output/dense/" in name]
+    assert late and "MatMul" not in {ops[name] for name in late}  # the second layer's: int8
+
+
 def test_onnx_refuses_non_transformer_families(codebook, tmp_path):
     from framescope.classifiers.onnx_runtime import OnnxError, to_onnx
     from framescope.config import TfidfConfig
