@@ -70,24 +70,10 @@ def token_batches(
     if not texts:
         return
     encoded = tokenizer(texts, truncation=True, max_length=MAX_LENGTH)
-    ids = encoded["input_ids"]
-    types = encoded.get("token_type_ids")
-    pad = tokenizer.pad_token_id or 0
-    left = getattr(tokenizer, "padding_side", "right") == "left"
-    for batch in length_buckets([len(row) for row in ids], batch_size):
-        width = max(len(ids[i]) for i in batch)
-        inputs = {"input_ids": np.full((len(batch), width), pad, dtype=np.int64)}
-        inputs["attention_mask"] = np.zeros((len(batch), width), dtype=np.int64)
-        if types is not None:
-            inputs["token_type_ids"] = np.zeros((len(batch), width), dtype=np.int64)
-        for row, i in enumerate(batch):
-            n = len(ids[i])
-            cols = slice(width - n, width) if left else slice(0, n)
-            inputs["input_ids"][row, cols] = ids[i]
-            inputs["attention_mask"][row, cols] = 1
-            if types is not None:
-                inputs["token_type_ids"][row, cols] = types[i]
-        yield batch, inputs
+    keys = list(encoded.keys())
+    for batch in length_buckets([len(row) for row in encoded["input_ids"]], batch_size):
+        padded = tokenizer.pad([{k: encoded[k][i] for k in keys} for i in batch])
+        yield batch, {k: np.asarray(padded[k], dtype=np.int64) for k in keys}
 
 
 class Encoder:
