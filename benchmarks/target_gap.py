@@ -19,25 +19,28 @@ import pandas as pd
 from sklearn.metrics import f1_score
 
 from framescope import schema
+from framescope.classifiers.base import LabelSpace
+from framescope.dataset import label_arrays
 from framescope.score import label_space
 from framescope.tracking import load_model
 
 REPO = Path(__file__).resolve().parents[1]
 
 
-def label_matrix(predictions: pd.DataFrame, gold: pd.DataFrame, frames: tuple[str, ...]) -> tuple:
-    """Gold and predicted frame indicators and stance labels, on gold content sentences."""
-    content = ~gold[schema.BOILERPLATE].astype(bool).to_numpy()
-    truth = np.array([[f in row for f in frames] for row in gold[schema.FRAMES]])[content]
-    guess = np.array([[f in row for f in frames] for row in predictions[schema.FRAMES]])[content]
-    stance = tuple(t[schema.STANCE].to_numpy()[content] for t in (gold, predictions))
-    return truth, guess, stance, content
+def label_matrix(table: pd.DataFrame, labels: LabelSpace, content: np.ndarray) -> tuple:
+    """Frame indicators and stance labels of `table` (gold or predictions), content rows only."""
+    frames, stance, _ = label_arrays(table, labels)
+    return frames[content], np.asarray(stance)[content]
 
 
-def macro_f1s(truth: np.ndarray, guess: np.ndarray, stance: tuple, rows: np.ndarray) -> tuple:
-    frames = f1_score(truth[rows], guess[rows], average="macro", zero_division=0)
-    stance_f1 = f1_score(stance[0][rows], stance[1][rows], average="macro", zero_division=0)
-    return float(frames), float(stance_f1)
+def macro_f1s(truth: tuple, guess: tuple, rows: np.ndarray) -> np.ndarray:
+    """(frame macro-F1, stance macro-F1) of `guess` against `truth` on `rows`."""
+    return np.array(
+        [
+            f1_score(t[rows], g[rows], average="macro", zero_division=0)
+            for t, g in zip(truth, guess, strict=True)
+        ]
+    )
 
 
 def main() -> None:
@@ -50,24 +53,27 @@ def main() -> None:
     args = parser.parse_args()
     table = pd.read_parquet(args.labelled)
     test = table[table[schema.SPLIT] == "test"].reset_index(drop=True)
-    results = {}
+    content = ~test[schema.BOILERPLATE].astype(bool).to_numpy()
+    guesses, truth = {}, None
     for role, path in (("champion", args.champion), ("baseline", args.baseline)):
         model = load_model(str(path))
-        frames = label_space(model).frame_ids
-        results[role] = label_matrix(model.predict(test[[schema.TEXT]]), test, frames)
-    content = results["champion"][3]
+        labels = label_space(model)
+        truth = truth or label_matrix(test, labels, content)
+        guesses[role] = label_matrix(model.predict(test[[schema.TEXT]]), labels, content)
+    assert truth is not None
     articles = test[schema.ARTICLE_ID].to_numpy()[content]
     ids = np.unique(articles)
     members = {a: np.flatnonzero(articles == a) for a in ids}
     everything = np.arange(len(articles))
-    observed = {r: macro_f1s(*results[r][:3], everything) for r in results}
+    observed = {r: macro_f1s(truth, guesses[r], everything) for r in guesses}
     rng = np.random.default_rng(args.seed)
     diffs = []
     for _ in range(args.samples):
         rows = np.concatenate([members[a] for a in rng.choice(ids, size=len(ids))])
-        champ = macro_f1s(*results["champion"][:3], rows)
-        base = macro_f1s(*results["baseline"][:3], rows)
-        diffs.append((champ[0] - base[0], champ[1] - base[1]))
+        diffs.append(
+            macro_f1s(truth, guesses["champion"], rows)
+            - macro_f1s(truth, guesses["baseline"], rows)
+        )
     spread = np.array(diffs)
     print(f"demo test: {len(ids)} articles, {len(articles)} content sentences")
     for i, head in enumerate(("frames", "stance")):
