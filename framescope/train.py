@@ -12,7 +12,7 @@ from framescope.augment import augment
 from framescope.classifiers.base import Heads, LabelSpace, tune_thresholds
 from framescope.classifiers.bundle import Bundle
 from framescope.classifiers.calibrate import fit_calibration
-from framescope.classifiers.masking import NameMask
+from framescope.classifiers.masking import NameMask, NumberMask
 from framescope.config import TrainConfig
 from framescope.dataset import label_arrays
 
@@ -104,15 +104,19 @@ def train(
 
     The training outlets' own names are masked out of every text (see `masking`); then train,
     and only train, grows by counterfactual copies for the families in `augment.families` (see
-    `augment`), after masking so that the copies' invented source names survive.
+    `augment`), after name masking so that the copies' invented source names survive. For the
+    families in `mask_numbers`, counts are masked last, in the copies too.
     """
     outlets = pd.concat([train_set, dev_set]).get(schema.OUTLET, pd.Series(dtype=str))
     mask = NameMask.from_outlets(outlets.dropna().unique())
     train_set, dev_set = _masked(train_set, mask), _masked(dev_set, mask)
     if family in config.augment.families:
         train_set = augment(train_set, config.augment, seed)
+    numbers = NumberMask() if family in config.mask_numbers else None
+    if numbers is not None:
+        train_set, dev_set = _masked(train_set, numbers), _masked(dev_set, numbers)
     heads = fit_heads(family, train_set, dev_set, labels, config, seed, log)
-    return finish(family, heads, dev_set, labels, config.threshold_grid_step, mask)
+    return finish(family, heads, dev_set, labels, config.threshold_grid_step, mask, numbers)
 
 
 def finish(
@@ -122,6 +126,7 @@ def finish(
     labels: LabelSpace,
     step: float,
     mask: NameMask | None,
+    number_mask: NumberMask | None = None,
 ) -> Bundle:
     """Calibrate the heads' probabilities and tune thresholds on dev (texts already masked)."""
     raw = heads.scores(dev_set[schema.TEXT].tolist())
@@ -140,10 +145,11 @@ def finish(
         ),
         calibration=calibration,
         name_mask=mask,
+        number_mask=number_mask,
     )
 
 
-def _masked(table: pd.DataFrame, mask: NameMask) -> pd.DataFrame:
+def _masked(table: pd.DataFrame, mask: Callable[[str], str]) -> pd.DataFrame:
     return table.assign(**{schema.TEXT: [mask(t) for t in table[schema.TEXT]]})
 
 

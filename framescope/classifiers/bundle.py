@@ -23,7 +23,7 @@ import pandas as pd
 from framescope import schema
 from framescope.classifiers.base import Heads, LabelSpace, Scores
 from framescope.classifiers.calibrate import Calibration
-from framescope.classifiers.masking import NameMask
+from framescope.classifiers.masking import NameMask, NumberMask
 from framescope.segment import normalise_sentence
 
 ARTIFACT = "framescope_model"
@@ -42,11 +42,15 @@ class Bundle:
     boilerplate_threshold: float
     calibration: Calibration | None = None
     name_mask: NameMask | None = None  # None in bundles saved before masking existed
+    number_mask: NumberMask | None = None  # None: counts reach the heads as written
 
     def prepare(self, texts: list[str]) -> list[str]:
         """What the heads see: the same at training and scoring time."""
-        mask = self.name_mask
-        return [mask(t) for t in texts] if mask is not None else list(texts)
+        texts = list(texts)
+        for mask in (self.name_mask, self.number_mask):
+            if mask is not None:
+                texts = [mask(t) for t in texts]
+        return texts
 
     @property
     def labels(self) -> LabelSpace:

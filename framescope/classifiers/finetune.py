@@ -283,6 +283,39 @@ def _seed_everything(seed: int) -> None:
     torch.use_deterministic_algorithms(True, warn_only=True)
 
 
+class LengthGroupedBatches:
+    """Batches of row indices of similar length, new ones each epoch (a torch batch sampler).
+
+    The scheme of Hugging Face's `group_by_length`: shuffle the rows, cut them into groups of
+    `group` batches, sort each group by length, cut it into batches, and shuffle the batches.
+    Random batches of our sentences are about half padding; these waste far less of each step.
+    """
+
+    def __init__(self, lengths: list[int], batch_size: int, generator: Any, group: int = 50):
+        self.lengths, self.batch_size, self.generator, self.group = (
+            lengths,
+            batch_size,
+            generator,
+            group,
+        )
+
+    def __len__(self) -> int:
+        return -(-len(self.lengths) // self.batch_size)
+
+    def __iter__(self) -> Any:
+        torch = _torch()
+        order = torch.randperm(len(self.lengths), generator=self.generator).tolist()
+        size = self.group * self.batch_size
+        batches = []
+        for start in range(0, len(order), size):
+            chunk = sorted(order[start : start + size], key=lambda i: -self.lengths[i])
+            batches += [
+                chunk[i : i + self.batch_size] for i in range(0, len(chunk), self.batch_size)
+            ]
+        shuffled = torch.randperm(len(batches), generator=self.generator).tolist()
+        return iter([batches[i] for i in shuffled])
+
+
 def _train_one(
     model: Any,
     heads: FinetuneHeads,
@@ -298,13 +331,21 @@ def _train_one(
     from transformers import get_linear_schedule_with_warmup
 
     generator = torch.Generator().manual_seed(seed)
-    loader = torch.utils.data.DataLoader(
-        train_data.remove_columns(["row"]),
-        batch_size=cfg.batch_size,
-        shuffle=True,
-        generator=generator,
-        collate_fn=_collate(heads.tokenizer),
-    )
+    rows = train_data.remove_columns(["row"])
+    if cfg.group_by_length:
+        lengths = [len(ids) for ids in rows["input_ids"]]
+        batches = LengthGroupedBatches(lengths, cfg.batch_size, generator)
+        loader = torch.utils.data.DataLoader(
+            rows, batch_sampler=batches, collate_fn=_collate(heads.tokenizer)
+        )
+    else:
+        loader = torch.utils.data.DataLoader(
+            rows,
+            batch_size=cfg.batch_size,
+            shuffle=True,
+            generator=generator,
+            collate_fn=_collate(heads.tokenizer),
+        )
     optimizer = torch.optim.AdamW(
         model.parameters(), lr=cfg.learning_rate, weight_decay=cfg.weight_decay
     )
@@ -341,4 +382,11 @@ def _train_one(
     return best_state
 
 
-__all__ = ["FinetuneHeads", "Targets", "build_module", "dev_score", "fit_finetune"]
+__all__ = [
+    "FinetuneHeads",
+    "LengthGroupedBatches",
+    "Targets",
+    "build_module",
+    "dev_score",
+    "fit_finetune",
+]

@@ -80,6 +80,7 @@ def test_int_accepted_for_float():
         ({"outlets": {"bootstrap_samples": 10}}, "outlets.bootstrap_samples", "must be >= 100"),
         ({"outlets": {"confidence": 1.0}}, "outlets.confidence", "must be in (0.5, 1)"),
         ({"ingest": {"inputs": []}}, "ingest.inputs", "at least one"),
+        ({"train": {"mask_numbers": ["bert"]}}, "train.mask_numbers", "['bert'] not in"),
     ],
 )
 def test_bad_value_names_the_dotted_key(raw, key, detail):

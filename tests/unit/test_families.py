@@ -121,9 +121,10 @@ def test_transformer_families_reload_to_identical_scores(family, saved_models, t
     assert weights, "transformer weights must be inside the model directory"
 
 
-def test_finetune_training_is_seeded(tiny_base_model, labels, splits):
+@pytest.mark.parametrize("group_by_length", [True, False])
+def test_finetune_training_is_seeded(tiny_base_model, labels, splits, group_by_length):
     train_set, dev_set = splits
-    config = _config("finetune", tiny_base_model, epochs=1)
+    config = _config("finetune", tiny_base_model, epochs=1, group_by_length=group_by_length)
     texts = ["Kyiv holds the land as leverage in talks.", "Photo: Reuters"]
     a = train("finetune", train_set, dev_set, labels, config, 7, log=str).scores(texts)
     b = train("finetune", train_set, dev_set, labels, config, 7, log=str).scores(texts)
@@ -235,3 +236,28 @@ def test_ensemble_of_saved_candidates_is_the_same_pyfunc(saved_models, labels, s
         path = save_model(ensemble, tmp_path / "ensemble", texts)
     reloaded = load_model(str(path)).predict(pd.DataFrame({schema.TEXT: texts}))
     pd.testing.assert_frame_equal(reloaded, direct)
+
+
+def test_length_grouped_batches_hold_every_row_once_and_cut_padding():
+    import torch
+
+    from framescope.classifiers.finetune import LengthGroupedBatches
+
+    rng = np.random.default_rng(0)
+    lengths = rng.integers(5, 80, size=1000).tolist()
+    batches = LengthGroupedBatches(lengths, 16, torch.Generator().manual_seed(3), group=10)
+    epochs = [list(batches), list(batches)]
+    assert len(batches) == len(epochs[0]) == 63  # 1000 rows: 62 full batches and one of 8
+    for epoch in epochs:
+        assert sorted(i for batch in epoch for i in batch) == list(range(1000))
+        assert all(1 <= len(batch) <= 16 for batch in epoch)
+    assert epochs[0] != epochs[1]  # new batches each epoch ...
+    again = LengthGroupedBatches(lengths, 16, torch.Generator().manual_seed(3), group=10)
+    assert list(again) == epochs[0]  # ... the same ones for the same seed
+
+    def padding(epoch):
+        return sum(len(b) * max(lengths[i] for i in b) - sum(lengths[i] for i in b) for b in epoch)
+
+    order = rng.permutation(1000).tolist()
+    random_batches = [order[i : i + 16] for i in range(0, 1000, 16)]
+    assert padding(epochs[0]) < 0.2 * padding(random_batches)

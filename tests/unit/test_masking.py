@@ -56,3 +56,52 @@ def test_quick_check_keeps_every_case_insensitive_match():
     )  # not a name
     assert mask("Read it in the Straße Zeitung.") == "Read it in the the outlet."
     assert mask("Nothing to see here.") == "Nothing to see here."
+
+
+def test_number_mask_writes_every_count_as_one_placeholder():
+    from framescope.classifiers.masking import NUMBER_MASK, NumberMask
+
+    mask = NumberMask()
+    variants = [f"Reuters said {n} soldiers were killed." for n in ("300", "1,250", "forty")]
+    assert {mask(v) for v in variants} == {f"Reuters said {NUMBER_MASK} soldiers were killed."}
+    # after a capitalised word only a short number is a designation ("Challenger 2")
+    assert mask("It cost Kyiv 300 of its troops.") == f"It cost Kyiv {NUMBER_MASK} of its troops."
+    assert mask("forty-five days, two thousand men, 1.5 million people") == (
+        f"{NUMBER_MASK} days, {NUMBER_MASK} men, {NUMBER_MASK} people"
+    )
+
+
+def test_number_mask_keeps_years_dates_labels_and_quantifiers():
+    from framescope.classifiers.masking import NumberMask
+
+    mask = NumberMask()
+    for text in (
+        "The August 2024 incursion began on Aug. 6.",
+        "Britain sent Challenger 2 tanks; Brigade No. 2 moved in.",
+        "Several hundred soldiers, one of them a medic, and dozens of tanks.",
+        "Nothing to count here.",
+    ):
+        assert mask(text) == text
+
+
+def test_trained_bundle_masks_numbers_only_when_asked(codebook):
+    from dataclasses import replace
+
+    from synthetic import labelled_table
+
+    from framescope.classifiers.base import LabelSpace
+    from framescope.classifiers.masking import NUMBER_MASK
+    from framescope.config import TfidfConfig, TrainConfig
+    from framescope.train import train
+
+    table, dev = labelled_table(3, 0), labelled_table(1, 50)
+    config = TrainConfig(
+        tfidf_lr=TfidfConfig(char_ngram_max=0, max_iter=300), mask_numbers=("tfidf_lr",)
+    )
+    labels = LabelSpace.from_codebook(codebook)
+    masked = train("tfidf_lr", table, dev, labels, config, 13)
+    assert masked.prepare(["It cost 300 troops."]) == [f"It cost {NUMBER_MASK} troops."]
+    a, b = masked.scores(["It cost 300 troops."]), masked.scores(["It cost forty troops."])
+    assert (a.frames == b.frames).all() and (a.stance == b.stance).all()
+    plain = train("tfidf_lr", table, dev, labels, replace(config, mask_numbers=("finetune",)), 13)
+    assert plain.prepare(["It cost 300 troops."]) == ["It cost 300 troops."]
