@@ -292,12 +292,10 @@ class LengthGroupedBatches:
     """
 
     def __init__(self, lengths: list[int], batch_size: int, generator: Any, group: int = 50):
-        self.lengths, self.batch_size, self.generator, self.group = (
-            lengths,
-            batch_size,
-            generator,
-            group,
-        )
+        self.lengths = lengths
+        self.batch_size = batch_size
+        self.generator = generator
+        self.group = group
 
     def __len__(self) -> int:
         return -(-len(self.lengths) // self.batch_size)

@@ -124,6 +124,8 @@ __all__ = [
     "MASK",
     "NUMBER",
     "NUMBER_MASK",
+    "ONES",
+    "TENS",
     "NameMask",
     "NumberMask",
     "is_label",
