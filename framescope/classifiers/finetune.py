@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from framescope.classifiers.base import LabelSpace, Scores, zero_scores
-from framescope.classifiers.encoder import MAX_LENGTH, mean_pool, token_batches
+from framescope.classifiers.encoder import MAX_LENGTH, length_buckets, mean_pool, token_batches
 from framescope.config import FinetuneConfig
 
 HEADS = ("frames", "stance", "boilerplate")
@@ -306,10 +306,10 @@ class LengthGroupedBatches:
         size = self.group * self.batch_size
         batches = []
         for start in range(0, len(order), size):
-            chunk = sorted(order[start : start + size], key=lambda i: -self.lengths[i])
-            batches += [
-                chunk[i : i + self.batch_size] for i in range(0, len(chunk), self.batch_size)
-            ]
+            chunk = order[start : start + size]
+            # longest first, as Hugging Face does; the sort is stable, ties keep shuffled order
+            negated = [-self.lengths[i] for i in chunk]
+            batches += [[chunk[j] for j in b] for b in length_buckets(negated, self.batch_size)]
         shuffled = torch.randperm(len(batches), generator=self.generator).tolist()
         return iter([batches[i] for i in shuffled])
 
