@@ -1,0 +1,115 @@
+"""Where a fine-tuning batch spends its time, with AdamW's for-loop step and its fused step.
+
+Runs the `finetune` family's module (MiniLM from `train.base_model`, three heads) on random
+batches of the demo train sentences (`data/stages/labelled.parquet`; run `dvc repro split`
+first), the same seeded batches and dropout masks for each optimizer, and prints milliseconds
+per batch for the forward pass, the backward pass and clipping plus the optimizer step, the
+ratio of the fused step to the for-loop one (the baseline), and how far apart the two models'
+weights are after the same steps. Usage:
+
+    python benchmarks/optimizer_bench.py [--steps 40] [--rounds 2]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import torch
+from transformers import AutoModel, AutoTokenizer
+
+from framescope import schema
+from framescope.classifiers.encoder import MAX_LENGTH, resolve_base_model
+from framescope.classifiers.finetune import build_module
+from framescope.config import load_params
+
+ROOT = Path(__file__).resolve().parents[1]
+VARIANTS = {"for-loop": {}, "fused": {"fused": True}}
+
+
+def _batches(texts: list[str], tokenizer: Any, steps: int, size: int, seed: int) -> list:
+    generator = torch.Generator().manual_seed(seed)
+    order = torch.randperm(len(texts), generator=generator).tolist()
+    picks = [order[i * size : (i + 1) * size] for i in range(steps)]
+    return [
+        tokenizer(
+            [texts[i] for i in rows],
+            truncation=True,
+            max_length=MAX_LENGTH,
+            padding=True,
+            return_tensors="pt",
+        )
+        for rows in picks
+    ]
+
+
+def _run(options: dict, batches: list, directory: str, lr: float, seed: int) -> tuple:
+    torch.manual_seed(seed)
+    model = build_module(AutoModel.from_pretrained(directory), 3, 3, ("frames", "stance"), 0.1)
+    model.train()
+    optimizer = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=0.01, **options)
+    timings: dict[str, list[float]] = {"forward": [], "backward": [], "clip + step": []}
+    for batch in batches:
+        start = time.perf_counter()
+        outputs = model(input_ids=batch["input_ids"], attention_mask=batch["attention_mask"])
+        loss = sum(logits.square().mean() for logits in outputs.values())
+        forward = time.perf_counter()
+        loss.backward()
+        backward = time.perf_counter()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        optimizer.step()
+        optimizer.zero_grad()
+        done = time.perf_counter()
+        timings["forward"].append(forward - start)
+        timings["backward"].append(backward - forward)
+        timings["clip + step"].append(done - backward)
+    weights = torch.cat([p.detach().flatten() for p in model.parameters()])
+    return timings, weights
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--steps", type=int, default=40, help="timed batches per run")
+    parser.add_argument("--rounds", type=int, default=2, help="runs of each optimizer, alternated")
+    args = parser.parse_args()
+    params = load_params(str(ROOT / "configs/params.yaml"))
+    cfg = params.train.finetune
+    table = pd.read_parquet(ROOT / "data/stages/labelled.parquet")
+    texts = table.loc[table[schema.SPLIT] == "train", schema.TEXT].tolist()
+    directory = str(resolve_base_model(params.train.base_model))
+    tokenizer = AutoTokenizer.from_pretrained(directory)
+    warm = 3
+    batches = _batches(texts, tokenizer, args.steps + warm, cfg.batch_size, params.seed)
+    print(
+        f"{len(texts)} demo train sentences, batches of {cfg.batch_size}, "
+        f"{args.steps} timed after {warm} warm-up, {torch.get_num_threads()} threads"
+    )
+    per_batch: dict[str, dict[str, list[float]]] = {name: {} for name in VARIANTS}
+    weights = {}
+    for _ in range(args.rounds):
+        for name, options in VARIANTS.items():
+            timings, weights[name] = _run(
+                options, batches, directory, cfg.learning_rate, params.seed
+            )
+            for phase, values in timings.items():
+                per_batch[name].setdefault(phase, []).extend(values[warm:])
+    print(f"{'optimizer':<10} {'forward':>9} {'backward':>9} {'clip+step':>10} {'batch':>8}")
+    totals = {}
+    for name, phases in per_batch.items():
+        ms = {phase: 1000 * statistics.median(values) for phase, values in phases.items()}
+        totals[name] = sum(ms.values())
+        print(
+            f"{name:<10} {ms['forward']:>7.0f}ms {ms['backward']:>7.0f}ms "
+            f"{ms['clip + step']:>8.0f}ms {totals[name]:>6.0f}ms"
+        )
+    gap = (weights["fused"] - weights["for-loop"]).abs().max().item()
+    print(f"fused / for-loop, whole batch: {totals['fused'] / totals['for-loop']:.2f}")
+    print(f"largest weight difference after {args.steps + warm} steps: {gap:.1e}")
+
+
+if __name__ == "__main__":
+    main()
