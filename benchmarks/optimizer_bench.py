@@ -23,8 +23,10 @@ import torch
 from transformers import AutoModel, AutoTokenizer
 
 from framescope import schema
+from framescope.classifiers.base import LabelSpace
 from framescope.classifiers.encoder import MAX_LENGTH, resolve_base_model
-from framescope.classifiers.finetune import build_module
+from framescope.classifiers.finetune import HEADS, build_module
+from framescope.codebook import load_codebook
 from framescope.config import load_params
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -47,11 +49,16 @@ def _batches(texts: list[str], tokenizer: Any, steps: int, size: int, seed: int)
     ]
 
 
-def _run(options: dict, batches: list, directory: str, lr: float, seed: int) -> tuple:
+def _run(
+    options: dict, batches: list, directory: str, cfg: Any, sizes: tuple[int, int], seed: int
+) -> tuple:
     torch.manual_seed(seed)
-    model = build_module(AutoModel.from_pretrained(directory), 3, 3, ("frames", "stance"), 0.1)
+    encoder = AutoModel.from_pretrained(directory)
+    model = build_module(encoder, sizes[0], sizes[1], HEADS, cfg.dropout)
     model.train()
-    optimizer = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=0.01, **options)
+    optimizer = torch.optim.AdamW(
+        model.parameters(), lr=cfg.learning_rate, weight_decay=cfg.weight_decay, **options
+    )
     timings: dict[str, list[float]] = {"forward": [], "backward": [], "clip + step": []}
     for batch in batches:
         start = time.perf_counter()
@@ -82,6 +89,8 @@ def main() -> None:
     texts = table.loc[table[schema.SPLIT] == "train", schema.TEXT].tolist()
     directory = str(resolve_base_model(params.train.base_model))
     tokenizer = AutoTokenizer.from_pretrained(directory)
+    labels = LabelSpace.from_codebook(load_codebook(params.codebook))
+    sizes = (len(labels.frame_ids), len(labels.stance_ids))
     warm = 3
     batches = _batches(texts, tokenizer, args.steps + warm, cfg.batch_size, params.seed)
     print(
@@ -92,9 +101,7 @@ def main() -> None:
     weights = {}
     for _ in range(args.rounds):
         for name, options in VARIANTS.items():
-            timings, weights[name] = _run(
-                options, batches, directory, cfg.learning_rate, params.seed
-            )
+            timings, weights[name] = _run(options, batches, directory, cfg, sizes, params.seed)
             for phase, values in timings.items():
                 per_batch[name].setdefault(phase, []).extend(values[warm:])
     print(f"{'optimizer':<10} {'forward':>9} {'backward':>9} {'clip+step':>10} {'batch':>8}")

@@ -41,7 +41,7 @@ BASELINE = "tfidf_lr"
 
 
 class WeightedHeads:
-    """A weighted mean of the members' calibrated scores, read from a cache of split -> scores."""
+    """`EnsembleHeads` with weights: the members' calibrated scores come from a cache."""
 
     def __init__(
         self, labels: LabelSpace, cache: dict[tuple, list[Scores]], weights: tuple
@@ -50,11 +50,11 @@ class WeightedHeads:
 
     def scores(self, texts: list[str]) -> Scores:
         parts = self.cache[tuple(texts)]
-        w = self.weights / self.weights.sum()
+        w = self.weights
         return Scores(
-            frames=sum(wi * p.frames for wi, p in zip(w, parts, strict=True)),
-            stance=sum(wi * p.stance for wi, p in zip(w, parts, strict=True)),
-            boilerplate=sum(wi * p.boilerplate for wi, p in zip(w, parts, strict=True)),
+            frames=np.average([p.frames for p in parts], axis=0, weights=w),
+            stance=np.average([p.stance for p in parts], axis=0, weights=w),
+            boilerplate=np.average([p.boilerplate for p in parts], axis=0, weights=w),
         )
 
     def save_weights(self, directory: Path) -> None:
