@@ -6,6 +6,7 @@ fails with a message that names the key and what is allowed.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, fields, is_dataclass
 from pathlib import Path
 from typing import Any, TypeVar, get_args, get_type_hints
@@ -97,9 +98,17 @@ class FinetuneConfig:
     # Batches of similar-length sentences (random groups of 50 batches, sorted by length, the
     # batches shuffled): less padding, faster epochs, another model. False: random batches.
     group_by_length: bool = False
+    # Where training runs: auto (a CUDA GPU when torch sees one, else the CPU), cpu, or cuda[:N].
+    # Saved models always load on the CPU. A GPU trains another model than the CPU does.
+    device: str = "auto"
 
     def __post_init__(self) -> None:
         _check(1 <= self.epochs <= 100, "train.finetune.epochs", "must be in 1..100")
+        _check(
+            self.device in ("auto", "cpu") or re.fullmatch(r"cuda(:\d+)?", self.device) is not None,
+            "train.finetune.device",
+            "must be auto, cpu, cuda or cuda:N",
+        )
         _check(self.batch_size >= 1, "train.finetune.batch_size", "must be >= 1")
         _check(0 < self.learning_rate < 1, "train.finetune.learning_rate", "must be in (0, 1)")
         _check(0 <= self.warmup_ratio < 1, "train.finetune.warmup_ratio", "must be in [0, 1)")

@@ -86,10 +86,12 @@ class Encoder:
 
     @classmethod
     def load(cls, path: str | Path, batch_size: int = 64) -> Encoder:
+        import torch
         from transformers import AutoModel, AutoTokenizer
 
         directory = resolve_base_model(path)
-        model = AutoModel.from_pretrained(str(directory))
+        # float32 whatever the checkpoint's dtype: transformers 5 would keep a 16-bit one in 16 bits
+        model = AutoModel.from_pretrained(str(directory), dtype=torch.float32)
         model.eval()
         return cls(AutoTokenizer.from_pretrained(str(directory)), model, batch_size)
 

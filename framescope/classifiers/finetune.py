@@ -3,13 +3,15 @@
 With `shared_encoder` one encoder feeds all three heads (one model, one training run); without
 it each head gets its own encoder. Class imbalance is handled in the losses (positive weights
 for the binary heads, balanced class weights for stance), the best epoch on the dev score is
-kept (early stopping), and everything is seeded.
+kept (early stopping), and everything is seeded. Training runs on `device` (a CUDA GPU when
+`auto` finds one); the models it returns, and every saved model, live on the CPU.
 """
 
 from __future__ import annotations
 
 import copy
 import json
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -28,6 +30,23 @@ def _torch() -> Any:
     import torch
 
     return torch
+
+
+def resolve_device(requested: str) -> str:
+    """`auto`: the first CUDA GPU when torch sees one, else the CPU; `cuda` needs one."""
+    cuda = _torch().cuda.is_available()
+    if requested == "auto":
+        return "cuda" if cuda else "cpu"
+    if requested.startswith("cuda") and not cuda:
+        raise ValueError(
+            f"train.finetune.device: {requested!r} asked for, but torch sees no CUDA GPU "
+            "(use auto or cpu)"
+        )
+    return requested
+
+
+def _device_of(model: Any) -> Any:
+    return next(model.parameters()).device
 
 
 def build_module(
@@ -74,9 +93,10 @@ class FinetuneHeads:
             return Scores(**out)
         with torch.inference_mode():
             for batch, inputs in token_batches(self.tokenizer, texts, self.batch_size):
-                encoded = {k: torch.from_numpy(v) for k, v in inputs.items()}
                 for model in self.models:
                     model.eval()
+                    device = _device_of(model)
+                    encoded = {k: torch.from_numpy(v).to(device) for k, v in inputs.items()}
                     for name, logits in model(**encoded).items():
                         out[name][batch] = _probabilities(name, logits)
         return Scores(**out)
@@ -119,8 +139,8 @@ class FinetuneHeads:
 def _probabilities(name: str, logits: Any) -> np.ndarray:
     torch = _torch()
     if name == "stance":
-        return torch.softmax(logits, dim=-1).float().numpy()
-    probs = torch.sigmoid(logits).float().numpy()
+        return torch.softmax(logits, dim=-1).float().cpu().numpy()
+    probs = torch.sigmoid(logits).float().cpu().numpy()
     return probs[:, 0] if name == "boilerplate" else probs
 
 
@@ -176,7 +196,7 @@ def _collate(tokenizer: Any) -> Any:
     return collate
 
 
-def _loss_fns(targets: Targets, n_stance: int) -> dict[str, Any]:
+def _loss_fns(targets: Targets, n_stance: int, device: str = "cpu") -> dict[str, Any]:
     torch = _torch()
     content = targets.content
     positives = targets.frames[content].sum(axis=0)
@@ -187,9 +207,9 @@ def _loss_fns(targets: Targets, n_stance: int) -> dict[str, Any]:
     b_weight = (len(targets.boilerplate) - b_pos) / max(b_pos, 1)
     bce = torch.nn.functional.binary_cross_entropy_with_logits
     ce = torch.nn.functional.cross_entropy
-    fpw = torch.tensor(frame_pos_weight, dtype=torch.float32)
-    sw = torch.tensor(stance_weight, dtype=torch.float32)
-    bpw = torch.tensor([b_weight], dtype=torch.float32)
+    fpw = torch.tensor(frame_pos_weight, dtype=torch.float32, device=device)
+    sw = torch.tensor(stance_weight, dtype=torch.float32, device=device)
+    bpw = torch.tensor([b_weight], dtype=torch.float32, device=device)
 
     def frames_loss(logits: Any, batch: dict[str, Any]) -> Any:
         mask = batch["content"]
@@ -241,44 +261,54 @@ def fit_finetune(
     seed: int,
     log: Any = None,
 ) -> FinetuneHeads:
-    """Fine-tune one model (shared encoder) or one per head, keeping each one's best dev epoch."""
+    """Fine-tune one model (shared encoder) or one per head, keeping each one's best dev epoch.
+
+    Trained on `cfg.device`; returned on the CPU, where every saved model is loaded.
+    """
     from transformers import AutoModel, AutoTokenizer
 
     from framescope.classifiers.encoder import resolve_base_model
 
     log = log or (lambda line: print(line, flush=True))
+    device = resolve_device(cfg.device)
+    if device != "cpu":
+        log(f"finetune: training on {device}")
 
     directory = str(resolve_base_model(base_model))
     tokenizer = AutoTokenizer.from_pretrained(directory)
     groups = (HEADS,) if cfg.shared_encoder else tuple((h,) for h in HEADS)
     train_data = _tokenized(tokenizer, texts, targets)
-    losses = _loss_fns(targets, len(labels.stance_ids))
+    losses = _loss_fns(targets, len(labels.stance_ids), device)
     trained = []
     for group in groups:
-        _seed_everything(seed)
+        _seed_everything(seed, device)
         model = build_module(
-            AutoModel.from_pretrained(directory),
+            # float32 whatever the checkpoint's dtype: transformers 5 keeps 16-bit weights 16-bit
+            AutoModel.from_pretrained(directory, dtype=_torch().float32),
             len(labels.frame_ids),
             len(labels.stance_ids),
             group,
             cfg.dropout,
-        )
+        ).to(device)
         # A view with just this model, so the dev score can be read during training.
         probe = FinetuneHeads(labels, (group,), cfg.dropout, tokenizer=tokenizer, models=[model])
         best = _train_one(model, probe, train_data, losses, dev_texts, dev_targets, cfg, seed, log)
         model.load_state_dict(best)
-        model.eval()
+        model.to("cpu").eval()
         trained.append(model)
     return FinetuneHeads(labels, groups, cfg.dropout, tokenizer=tokenizer, models=trained)
 
 
-def _seed_everything(seed: int) -> None:
+def _seed_everything(seed: int, device: str = "cpu") -> None:
     import random
 
     torch = _torch()
     random.seed(seed)
     np.random.seed(seed)
-    torch.manual_seed(seed)
+    torch.manual_seed(seed)  # every device's generator, CUDA's too
+    if device.startswith("cuda"):
+        # cuBLAS is deterministic only with a fixed workspace, set before its first call.
+        os.environ.setdefault("CUBLAS_WORKSPACE_CONFIG", ":4096:8")
     # Two runs from clean must give identical metrics (issue 9); on CPU this costs nothing.
     torch.use_deterministic_algorithms(True, warn_only=True)
 
@@ -329,6 +359,7 @@ def _train_one(
     from transformers import get_linear_schedule_with_warmup
 
     generator = torch.Generator().manual_seed(seed)
+    device = _device_of(model)
     rows = train_data.remove_columns(["row"])
     if cfg.group_by_length:
         lengths = [len(ids) for ids in rows["input_ids"]]
@@ -357,6 +388,7 @@ def _train_one(
         model.train()
         running = 0.0
         for batch in loader:
+            batch = {k: v.to(device) for k, v in batch.items()}
             inputs = {
                 k: batch[k] for k in ("input_ids", "attention_mask", "token_type_ids") if k in batch
             }
@@ -389,4 +421,5 @@ __all__ = [
     "build_module",
     "dev_score",
     "fit_finetune",
+    "resolve_device",
 ]

@@ -58,6 +58,8 @@ def test_int_accepted_for_float():
         ({"train": {"families": []}}, "train.families", "at least one family"),
         ({"train": {"families": ["tfidf_lr", "tfidf_lr"]}}, "train.families", "each listed once"),
         ({"train": {"finetune": {"epochs": 0}}}, "train.finetune.epochs", "must be in 1..100"),
+        ({"train": {"finetune": {"device": "gpu"}}}, "train.finetune.device", "auto, cpu, cuda"),
+        ({"train": {"finetune": {"device": "cuda:x"}}}, "train.finetune.device", "or cuda:N"),
         (
             {"train": {"finetune": {"shared_encoder": "yes"}}},
             "train.finetune.shared_encoder",

@@ -132,6 +132,70 @@ def test_finetune_training_is_seeded(tiny_base_model, labels, splits, group_by_l
     np.testing.assert_allclose(a.stance, b.stance, atol=1e-6)
 
 
+def test_finetune_device_auto_falls_back_to_the_cpu(monkeypatch):
+    import torch
+
+    from framescope.classifiers.finetune import resolve_device
+
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+    assert resolve_device("auto") == "cpu"
+    assert resolve_device("cpu") == "cpu"
+    with pytest.raises(ValueError, match=r"train\.finetune\.device: 'cuda:1' asked for"):
+        resolve_device("cuda:1")
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
+    assert resolve_device("auto") == "cuda"
+    assert resolve_device("cuda:1") == "cuda:1"
+    assert resolve_device("cpu") == "cpu"
+
+
+def test_a_16_bit_base_model_is_trained_and_embedded_in_32_bits(
+    tiny_base_model, labels, splits, tmp_path
+):
+    import torch
+    from transformers import AutoModel, AutoTokenizer
+
+    from framescope.classifiers.encoder import Encoder
+
+    half = tmp_path / "half"
+    AutoModel.from_pretrained(str(tiny_base_model)).half().save_pretrained(str(half))
+    AutoTokenizer.from_pretrained(str(tiny_base_model)).save_pretrained(str(half))
+    assert next(AutoModel.from_pretrained(str(half)).parameters()).dtype == torch.float16
+    train_set, dev_set = splits
+    bundle = train("finetune", train_set, dev_set, labels, _config("finetune", half, epochs=1), 7)
+    models = bundle.heads.models  # type: ignore[attr-defined]
+    assert {p.dtype for m in models for p in m.parameters()} == {torch.float32}
+    assert next(Encoder.load(half).model.parameters()).dtype == torch.float32
+
+
+def _on_gpu() -> bool:
+    import torch
+
+    return torch.cuda.is_available()
+
+
+@pytest.mark.skipif(not _on_gpu(), reason="needs a CUDA GPU; CI has none (README: GPU)")
+def test_finetune_trains_on_a_gpu_seeded_and_saves_for_the_cpu(
+    tiny_base_model, labels, splits, tmp_path
+):
+    from framescope.classifiers.bundle import read_bundle, write_bundle
+
+    train_set, dev_set = splits
+    config = _config("finetune", tiny_base_model, epochs=2, device="cuda")
+    lines: list[str] = []
+    a = train("finetune", train_set, dev_set, labels, config, 7, log=lines.append)
+    b = train("finetune", train_set, dev_set, labels, config, 7, log=str)
+    assert "finetune: training on cuda" in lines
+    models = a.heads.models  # type: ignore[attr-defined]
+    assert {p.device.type for m in models for p in m.parameters()} == {"cpu"}
+    texts = ["Kyiv holds the land as leverage in talks.", "Photo: Reuters"]
+    first, again = a.scores(texts), b.scores(texts)
+    np.testing.assert_array_equal(first.frames, again.frames)  # deterministic on the GPU too
+    np.testing.assert_array_equal(first.stance, again.stance)
+    reloaded = read_bundle(write_bundle(a, tmp_path / "gpu_trained")).scores(texts)
+    np.testing.assert_allclose(reloaded.frames, first.frames, atol=1e-6)
+    np.testing.assert_allclose(reloaded.stance, first.stance, atol=1e-6)
+
+
 def test_finetune_separate_encoders_give_one_model_per_head(tiny_base_model, labels, splits):
     train_set, dev_set = splits
     config = _config("finetune", tiny_base_model, epochs=1, shared_encoder=False)
