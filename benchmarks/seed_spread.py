@@ -1,0 +1,143 @@
+"""How far does the champion's lead over `tfidf_lr` move with the training seed alone?
+
+The issue's target is a lead of >= 0.05 frame macro-F1 on the demo test split, and the pipeline
+measures it for one seed. This keeps the split fixed (`data/stages/labelled.parquet`, from
+`dvc repro split`) and, for each seed given, retrains every family in `train.families` with the
+pipeline's own code (`framescope.train.train`), builds the ensemble as `select` does, picks
+the champion by the dev score, and scores everything on dev and demo test. It prints one row
+per seed and the spread of the champion's lead.
+
+A seed costs one fine-tune: about 10 minutes on the 2-core CPU, well under one on a CUDA GPU
+(`train.finetune.device: auto` uses one when torch sees it). Usage:
+
+    python benchmarks/seed_spread.py --seeds 13 1 2 [--base-model DIR] [--out FILE.json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import time
+from dataclasses import replace
+from pathlib import Path
+
+import pandas as pd
+
+from framescope import evaluate as ev
+from framescope import schema
+from framescope.classifiers.base import LabelSpace
+from framescope.classifiers.bundle import Bundle, predict_frame
+from framescope.classifiers.ensemble import ensemble_heads
+from framescope.classifiers.finetune import resolve_device
+from framescope.codebook import load_codebook
+from framescope.config import ENSEMBLE, load_params
+from framescope.select import choose_champion
+from framescope.train import finish, train
+
+REPO = Path(__file__).resolve().parents[1]
+BASELINE = "tfidf_lr"
+TARGET = 0.05
+
+
+def candidates(
+    bundles: dict[str, Bundle], dev: pd.DataFrame, test: pd.DataFrame, labels: LabelSpace
+) -> dict[str, dict]:
+    """Each bundle's metrics as `train@<family>` and `select` compute them."""
+    return {
+        family: ev.candidate_metrics(
+            family, lambda t, b=bundle: predict_frame(b, t[schema.TEXT].tolist()), dev, test, labels
+        )
+        for family, bundle in bundles.items()
+    }
+
+
+def one_seed(
+    seed: int, parts: dict[str, pd.DataFrame], labels: LabelSpace, params, log
+) -> dict[str, object]:
+    config = params.train
+    bundles = {
+        family: train(family, parts["train"], parts["dev"], labels, config, seed, log)
+        for family in config.families
+    }
+    if config.ensemble_possible:
+        members = {f: bundles[f] for f in config.families}
+        bundles[ENSEMBLE] = finish(
+            ENSEMBLE,
+            ensemble_heads(members),
+            parts["dev"],
+            labels,
+            config.threshold_grid_step,
+            mask=None,
+        )
+    metrics = candidates(bundles, parts["dev"], parts["test"], labels)
+    choice = choose_champion(metrics, config.family)
+    frames = {f: m["test"]["frames.macro_f1"] for f, m in metrics.items()}
+    return {
+        "seed": seed,
+        "champion": choice.family,
+        "dev_score": {f: m["dev_score"] for f, m in metrics.items()},
+        "test_frames": frames,
+        "test_stance": {f: m["test"]["stance.macro_f1"] for f, m in metrics.items()},
+        "lead": frames[choice.family] - frames[BASELINE] if BASELINE in frames else None,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seeds", type=int, nargs="+", required=True)
+    parser.add_argument("--params", type=Path, default=REPO / "configs/params.yaml")
+    parser.add_argument("--labelled", type=Path, default=REPO / "data/stages/labelled.parquet")
+    parser.add_argument("--base-model", help="instead of train.base_model")
+    parser.add_argument("--device", help="instead of train.finetune.device")
+    parser.add_argument("--out", type=Path, help="also write the rows as JSON (after each seed)")
+    parser.add_argument("--quiet", action="store_true", help="no per-epoch training lines")
+    args = parser.parse_args()
+    params = load_params(str(args.params))
+    train_config = params.train
+    if args.base_model:
+        train_config = replace(train_config, base_model=args.base_model)
+    if args.device:
+        train_config = replace(
+            train_config, finetune=replace(train_config.finetune, device=args.device)
+        )
+    params = replace(params, train=train_config)
+    table = pd.read_parquet(args.labelled)
+    parts = {s: table[table[schema.SPLIT] == s].reset_index(drop=True) for s in schema.SPLITS}
+    if params.train.silver_weight > 0:  # as pipelines/train.py; gold only at weight 0
+        from framescope.weak.silver import mix_silver
+
+        silver = pd.read_parquet(REPO / "data/stages/silver.parquet")
+        parts["train"] = mix_silver(parts["train"], silver, params.train.silver_weight)
+    labels = LabelSpace.from_codebook(load_codebook(REPO / params.codebook))
+    device = resolve_device(params.train.finetune.device)
+    print(f"seeds {args.seeds}; fine-tune on {device}; base model {params.train.base_model}")
+    log = (lambda line: None) if args.quiet else (lambda line: print(line, flush=True))
+    rows = []
+    for seed in args.seeds:
+        started = time.perf_counter()
+        row = one_seed(seed, parts, labels, params, log)
+        row["seconds"] = round(time.perf_counter() - started, 1)
+        rows.append(row)
+        frames = row["test_frames"]
+        print(
+            f"seed {seed}: champion {row['champion']}, test frames "
+            + ", ".join(f"{f} {v:.3f}" for f, v in frames.items())  # type: ignore[union-attr]
+            + f"; lead {row['lead']:+.3f} ({row['seconds']:.0f} s)",
+            flush=True,
+        )
+        if args.out:
+            args.out.write_text(json.dumps({"device": device, "rows": rows}, indent=2))
+    leads = [float(r["lead"]) for r in rows if r["lead"] is not None]  # type: ignore[arg-type]
+    if leads:
+        spread = statistics.stdev(leads) if len(leads) > 1 else 0.0
+        print(
+            f"champion minus {BASELINE}, test frame macro-F1 over {len(leads)} seeds: "
+            f"mean {statistics.mean(leads):+.3f}, sd {spread:.3f}, "
+            f"min {min(leads):+.3f}, max {max(leads):+.3f}; "
+            f">= {TARGET} in {sum(v >= TARGET for v in leads)} of {len(leads)}"
+        )
+
+
+if __name__ == "__main__":
+    main()
