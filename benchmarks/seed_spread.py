@@ -28,12 +28,11 @@ from framescope import evaluate as ev
 from framescope import schema
 from framescope.classifiers.base import LabelSpace
 from framescope.classifiers.bundle import Bundle, predict_frame
-from framescope.classifiers.ensemble import ensemble_heads
 from framescope.classifiers.finetune import resolve_device
 from framescope.codebook import load_codebook
 from framescope.config import ENSEMBLE, load_params
-from framescope.select import choose_champion
-from framescope.train import finish, train
+from framescope.select import choose_champion, ensemble_of
+from framescope.train import train
 
 REPO = Path(__file__).resolve().parents[1]
 BASELINE = "tfidf_lr"
@@ -61,15 +60,7 @@ def one_seed(
         for family in config.families
     }
     if config.ensemble_possible:
-        members = {f: bundles[f] for f in config.families}
-        bundles[ENSEMBLE] = finish(
-            ENSEMBLE,
-            ensemble_heads(members),
-            parts["dev"],
-            labels,
-            config.threshold_grid_step,
-            mask=None,
-        )
+        bundles[ENSEMBLE] = ensemble_of(bundles, parts["dev"], labels, config.threshold_grid_step)
     metrics = candidates(bundles, parts["dev"], parts["test"], labels)
     choice = choose_champion(metrics, config.family)
     frames = {f: m["test"]["frames.macro_f1"] for f, m in metrics.items()}

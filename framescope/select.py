@@ -38,16 +38,24 @@ def choose_champion(candidates: Mapping[str, Mapping[str, Any]], requested: str 
     return Choice(best, f"best dev score {scores[best]:.4f}", scores)
 
 
-def build_ensemble(
-    candidate_dirs: Mapping[str, Path], dev_set: pd.DataFrame, labels: LabelSpace, step: float
+def ensemble_of(
+    members: Mapping[str, Bundle], dev_set: pd.DataFrame, labels: LabelSpace, step: float
 ) -> Bundle:
-    """The mean of the saved candidates, calibrated and thresholded on dev like any family."""
-    from framescope.classifiers.bundle import bundle_directory, read_bundle
+    """The mean of trained bundles, calibrated and thresholded on dev like any family."""
     from framescope.classifiers.ensemble import FAMILY, ensemble_heads
     from framescope.train import finish
 
+    return finish(FAMILY, ensemble_heads(dict(members)), dev_set, labels, step, mask=None)
+
+
+def build_ensemble(
+    candidate_dirs: Mapping[str, Path], dev_set: pd.DataFrame, labels: LabelSpace, step: float
+) -> Bundle:
+    """`ensemble_of` the candidates saved in `candidate_dirs`."""
+    from framescope.classifiers.bundle import bundle_directory, read_bundle
+
     members = {f: read_bundle(bundle_directory(d)) for f, d in candidate_dirs.items()}
-    return finish(FAMILY, ensemble_heads(members), dev_set, labels, step, mask=None)
+    return ensemble_of(members, dev_set, labels, step)
 
 
-__all__ = ["Choice", "build_ensemble", "choose_champion"]
+__all__ = ["Choice", "build_ensemble", "choose_champion", "ensemble_of"]
