@@ -51,16 +51,24 @@ def candidates(
     }
 
 
-def one_seed(
-    seed: int, parts: dict[str, pd.DataFrame], labels: LabelSpace, params, log
-) -> dict[str, object]:
-    config = params.train
+def train_candidates(
+    seed: int, parts: dict[str, pd.DataFrame], labels: LabelSpace, config, log
+) -> dict[str, Bundle]:
+    """Every family in `config.families` trained as `train@<family>` does, plus the ensemble."""
     bundles = {
         family: train(family, parts["train"], parts["dev"], labels, config, seed, log)
         for family in config.families
     }
     if config.ensemble_possible:
         bundles[ENSEMBLE] = ensemble_of(bundles, parts["dev"], labels, config.threshold_grid_step)
+    return bundles
+
+
+def one_seed(
+    seed: int, parts: dict[str, pd.DataFrame], labels: LabelSpace, params, log
+) -> dict[str, object]:
+    config = params.train
+    bundles = train_candidates(seed, parts, labels, config, log)
     metrics = candidates(bundles, parts["dev"], parts["test"], labels)
     choice = choose_champion(metrics, config.family)
     frames = {f: m["test"]["frames.macro_f1"] for f, m in metrics.items()}
