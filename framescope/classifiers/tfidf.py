@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,7 +34,17 @@ class TfidfHeads:
         return sparse.hstack([f.transform(texts) for f in fast], format="csr")
 
     def __getstate__(self) -> dict[str, object]:
-        return {k: v for k, v in self.__dict__.items() if k != "_fast"}
+        state = {k: v for k, v in self.__dict__.items() if k != "_fast"}
+        # scikit-learn caches id(stop_words) on a word vectorizer once it has checked them: a
+        # memory address, different in every process, so the pickle (a DVC output) was not
+        # byte-stable between runs. Without it the vectorizer only checks them again.
+        for key in ("word", "char"):
+            vectorizer = state[key]
+            if vectorizer is not None and hasattr(vectorizer, "_stop_words_id"):
+                vectorizer = copy.copy(vectorizer)
+                del vectorizer._stop_words_id
+                state[key] = vectorizer
+        return state
 
     def scores(self, texts: list[str]) -> Scores:
         x = self._features(texts)
