@@ -24,20 +24,24 @@ from __future__ import annotations
 import argparse
 import json
 import time
-from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from seed_spread import BASELINE, TARGET, train_candidates
-from target_gap import label_matrix, macro_f1s
+from seed_spread import (
+    BASELINE,
+    TARGET,
+    add_training_arguments,
+    train_candidates,
+    training_params,
+)
+from target_gap import article_bootstrap, label_matrix
 
 from framescope import evaluate as ev
 from framescope import schema
 from framescope.classifiers.base import LabelSpace
 from framescope.classifiers.bundle import predict_frame
 from framescope.codebook import load_codebook
-from framescope.config import load_params
 from framescope.select import choose_champion
 
 REPO = Path(__file__).resolve().parents[1]
@@ -90,35 +94,18 @@ def paired_interval(
     truth = label_matrix(gold, labels, content)
     guessed = {role: label_matrix(table, labels, content) for role, table in guesses.items()}
     articles = gold[schema.ARTICLE_ID].to_numpy()[content]
-    ids = np.unique(articles)
-    members = {a: np.flatnonzero(articles == a) for a in ids}
-    rng = np.random.default_rng(seed)
-    diffs = []
-    for _ in range(samples):
-        rows = np.concatenate([members[a] for a in rng.choice(ids, size=len(ids))])
-        diffs.append(
-            macro_f1s(truth, guessed[CHAMPION], rows) - macro_f1s(truth, guessed[BASELINE], rows)
-        )
-    return np.array(diffs)
+    return article_bootstrap(truth, guessed[CHAMPION], guessed[BASELINE], articles, samples, seed)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--folds", type=int, default=5)
-    parser.add_argument("--params", type=Path, default=REPO / "configs/params.yaml")
-    parser.add_argument("--labelled", type=Path, default=REPO / "data/stages/labelled.parquet")
-    parser.add_argument("--families", nargs="+", help="instead of train.families")
-    parser.add_argument("--base-model", help="instead of train.base_model")
     parser.add_argument("--samples", type=int, default=2000, help="bootstrap resamples")
     parser.add_argument("--out", type=Path, help="also write the results as JSON (after each fold)")
-    parser.add_argument("--quiet", action="store_true", help="no per-epoch training lines")
+    add_training_arguments(parser)
     args = parser.parse_args()
-    params = load_params(str(args.params))
+    params = training_params(args)
     config = params.train
-    if args.families:
-        config = replace(config, families=tuple(args.families))
-    if args.base_model:
-        config = replace(config, base_model=args.base_model)
     if BASELINE not in config.families:
         parser.error(f"--families must include the baseline {BASELINE}")
     table = pd.read_parquet(args.labelled)

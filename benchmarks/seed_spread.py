@@ -82,25 +82,36 @@ def one_seed(
     }
 
 
+def add_training_arguments(parser: argparse.ArgumentParser) -> None:
+    """The options of the benchmarks that retrain the families (this one and cross_val.py)."""
+    parser.add_argument("--params", type=Path, default=REPO / "configs/params.yaml")
+    parser.add_argument("--labelled", type=Path, default=REPO / "data/stages/labelled.parquet")
+    parser.add_argument("--families", nargs="+", help="instead of train.families")
+    parser.add_argument("--base-model", help="instead of train.base_model")
+    parser.add_argument("--device", help="instead of train.finetune.device")
+    parser.add_argument("--quiet", action="store_true", help="no per-epoch training lines")
+
+
+def training_params(args: argparse.Namespace):
+    """The params file with the command line's overrides of `add_training_arguments`."""
+    params = load_params(str(args.params))
+    config = params.train
+    if args.families:
+        config = replace(config, families=tuple(args.families))
+    if args.base_model:
+        config = replace(config, base_model=args.base_model)
+    if args.device:
+        config = replace(config, finetune=replace(config.finetune, device=args.device))
+    return replace(params, train=config)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=int, nargs="+", required=True)
-    parser.add_argument("--params", type=Path, default=REPO / "configs/params.yaml")
-    parser.add_argument("--labelled", type=Path, default=REPO / "data/stages/labelled.parquet")
-    parser.add_argument("--base-model", help="instead of train.base_model")
-    parser.add_argument("--device", help="instead of train.finetune.device")
     parser.add_argument("--out", type=Path, help="also write the rows as JSON (after each seed)")
-    parser.add_argument("--quiet", action="store_true", help="no per-epoch training lines")
+    add_training_arguments(parser)
     args = parser.parse_args()
-    params = load_params(str(args.params))
-    train_config = params.train
-    if args.base_model:
-        train_config = replace(train_config, base_model=args.base_model)
-    if args.device:
-        train_config = replace(
-            train_config, finetune=replace(train_config.finetune, device=args.device)
-        )
-    params = replace(params, train=train_config)
+    params = training_params(args)
     table = pd.read_parquet(args.labelled)
     parts = {s: table[table[schema.SPLIT] == s].reset_index(drop=True) for s in schema.SPLITS}
     if params.train.silver_weight > 0:  # as pipelines/train.py; gold only at weight 0

@@ -43,6 +43,21 @@ def macro_f1s(truth: tuple, guess: tuple, rows: np.ndarray) -> np.ndarray:
     )
 
 
+def article_bootstrap(
+    truth: tuple, champion: tuple, baseline: tuple, articles: np.ndarray, samples: int, seed: int
+) -> np.ndarray:
+    """(frames, stance) macro-F1 of `champion` minus `baseline`, one row per resample of whole
+    articles with replacement (`articles`: each row's article)."""
+    ids = np.unique(articles)
+    members = {a: np.flatnonzero(articles == a) for a in ids}
+    rng = np.random.default_rng(seed)
+    diffs = []
+    for _ in range(samples):
+        rows = np.concatenate([members[a] for a in rng.choice(ids, size=len(ids))])
+        diffs.append(macro_f1s(truth, champion, rows) - macro_f1s(truth, baseline, rows))
+    return np.array(diffs)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--samples", type=int, default=2000)
@@ -62,20 +77,12 @@ def main() -> None:
         guesses[role] = label_matrix(model.predict(test[[schema.TEXT]]), labels, content)
     assert truth is not None
     articles = test[schema.ARTICLE_ID].to_numpy()[content]
-    ids = np.unique(articles)
-    members = {a: np.flatnonzero(articles == a) for a in ids}
     everything = np.arange(len(articles))
     observed = {r: macro_f1s(truth, guesses[r], everything) for r in guesses}
-    rng = np.random.default_rng(args.seed)
-    diffs = []
-    for _ in range(args.samples):
-        rows = np.concatenate([members[a] for a in rng.choice(ids, size=len(ids))])
-        diffs.append(
-            macro_f1s(truth, guesses["champion"], rows)
-            - macro_f1s(truth, guesses["baseline"], rows)
-        )
-    spread = np.array(diffs)
-    print(f"demo test: {len(ids)} articles, {len(articles)} content sentences")
+    spread = article_bootstrap(
+        truth, guesses["champion"], guesses["baseline"], articles, args.samples, args.seed
+    )
+    print(f"demo test: {len(np.unique(articles))} articles, {len(articles)} content sentences")
     for i, head in enumerate(("frames", "stance")):
         low, high = np.percentile(spread[:, i], [2.5, 97.5])
         diff = observed["champion"][i] - observed["baseline"][i]

@@ -20,21 +20,15 @@ from framescope.dataset import label_arrays
 TESTS = Path(__file__).resolve().parents[1]
 REPO = TESTS.parent
 
+# A fresh interpreter fits and pickles the heads as the test below does (tests/unit on the path).
 FIT_AND_PICKLE = """
 import pickle, sys
-from synthetic import labelled_table
 from framescope.classifiers.base import LabelSpace
 from framescope.codebook import load_codebook
-from framescope.config import TfidfConfig
-from framescope.dataset import label_arrays
-from framescope.classifiers.tfidf import fit_tfidf
+from test_tfidf import _fit
 
-labels = LabelSpace.from_codebook(load_codebook("labels/codebook.yaml"))
-table = labelled_table(2, 0)
-frames, stance, boilerplate = label_arrays(table, labels)
-heads = fit_tfidf(labels, table["text"].tolist(), frames, stance, boilerplate,
-                  TfidfConfig(max_iter=300), seed=13)
-heads.scores(table["text"].tolist())
+heads, texts = _fit(LabelSpace.from_codebook(load_codebook("labels/codebook.yaml")))
+heads.scores(texts)
 sys.stdout.buffer.write(pickle.dumps(heads))
 """
 
@@ -61,7 +55,7 @@ def test_pickled_heads_hold_no_memory_address(codebook):
 
 
 def test_two_processes_pickle_identical_bytes():
-    env_path = f"{TESTS}:{REPO}"
+    env_path = os.pathsep.join(map(str, (Path(__file__).parent, TESTS, REPO)))
     runs = [
         subprocess.run(
             [sys.executable, "-c", FIT_AND_PICKLE],
