@@ -105,6 +105,22 @@ def training_params(args: argparse.Namespace):
     return replace(params, train=config)
 
 
+def split_parts(labelled: Path) -> dict[str, pd.DataFrame]:
+    """The pipeline's train, dev and test rows (`data/stages/labelled.parquet`)."""
+    table = pd.read_parquet(labelled)
+    return {s: table[table[schema.SPLIT] == s].reset_index(drop=True) for s in schema.SPLITS}
+
+
+def with_silver(train: pd.DataFrame, params) -> pd.DataFrame:
+    """Train rows as pipelines/train.py sees them: silver mixed in, gold only at weight 0."""
+    if params.train.silver_weight <= 0:
+        return train
+    from framescope.weak.silver import mix_silver
+
+    silver = pd.read_parquet(REPO / "data/stages/silver.parquet")
+    return mix_silver(train, silver, params.train.silver_weight)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=int, nargs="+", required=True)
@@ -112,13 +128,8 @@ def main() -> None:
     add_training_arguments(parser)
     args = parser.parse_args()
     params = training_params(args)
-    table = pd.read_parquet(args.labelled)
-    parts = {s: table[table[schema.SPLIT] == s].reset_index(drop=True) for s in schema.SPLITS}
-    if params.train.silver_weight > 0:  # as pipelines/train.py; gold only at weight 0
-        from framescope.weak.silver import mix_silver
-
-        silver = pd.read_parquet(REPO / "data/stages/silver.parquet")
-        parts["train"] = mix_silver(parts["train"], silver, params.train.silver_weight)
+    parts = split_parts(args.labelled)
+    parts["train"] = with_silver(parts["train"], params)
     labels = LabelSpace.from_codebook(load_codebook(REPO / params.codebook))
     device = resolve_device(params.train.finetune.device)
     print(f"seeds {args.seeds}; fine-tune on {device}; base model {params.train.base_model}")
