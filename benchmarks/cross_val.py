@@ -14,9 +14,14 @@ Printed: per fold, each candidate's test frame macro-F1 and the champion's lead;
 over all test folds, each candidate's and the champion's frame and stance macro-F1, and the
 champion minus `tfidf_lr` with a paired bootstrap interval resampling articles.
 
+`--train-share K N` trains each fold's models on K of N outlet-stratified, nested parts of its
+train articles (dev and test unchanged): a learning-curve point tested on every article, as
+`learning_curve.py` draws the curve on the pipeline's one split.
+
 A fold costs one fine-tune (about 8-10 minutes on the 2-core CPU). Usage:
 
-    python benchmarks/cross_val.py [--folds 5] [--families tfidf_lr embed_lr] [--out FILE.json]
+    python benchmarks/cross_val.py [--folds 5] [--families tfidf_lr embed_lr] [--train-share 2 4]
+        [--out FILE.json]
 """
 
 from __future__ import annotations
@@ -34,6 +39,7 @@ from seed_spread import (
     add_training_arguments,
     train_candidates,
     training_params,
+    with_silver,
 )
 from target_gap import article_bootstrap, label_matrix
 
@@ -65,6 +71,16 @@ def fold_of_article(table: pd.DataFrame, folds: int, seed: int) -> dict[str, int
             assignment[article_id] = turn % folds
             turn += 1
     return assignment
+
+
+def nested_train(train: pd.DataFrame, parts: int, taken: int, seed: int) -> pd.DataFrame:
+    """The train rows of the articles in the first `taken` of `parts` outlet-stratified parts.
+
+    Dealt as the folds are, so for one seed the first part is inside the first two, and so on.
+    """
+    part = fold_of_article(train, parts, seed)
+    keep = np.array([part[a] < taken for a in train[schema.ARTICLE_ID]])
+    return train[keep].reset_index(drop=True)
 
 
 def fold_parts(
@@ -102,6 +118,14 @@ def main() -> None:
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--samples", type=int, default=2000, help="bootstrap resamples")
     parser.add_argument("--out", type=Path, help="also write the results as JSON (after each fold)")
+    parser.add_argument(
+        "--train-share",
+        type=int,
+        nargs=2,
+        metavar=("K", "N"),
+        help="train on K of N outlet-stratified parts of each fold's train articles (a learning "
+        "curve point; dev and test unchanged)",
+    )
     add_training_arguments(parser)
     args = parser.parse_args()
     params = training_params(args)
@@ -119,6 +143,10 @@ def main() -> None:
     for k in range(args.folds):
         started = time.perf_counter()
         parts = fold_parts(table, fold, k, args.folds)
+        if args.train_share:
+            taken, share = args.train_share
+            parts["train"] = nested_train(parts["train"], share, taken, params.seed)
+        parts["train"] = with_silver(parts["train"], params)
         bundles = train_candidates(params.seed, parts, labels, config, log)
         predicted = {
             family: {
@@ -146,6 +174,7 @@ def main() -> None:
         rows.append(
             {
                 "fold": k,
+                "train_articles": int(parts["train"][schema.ARTICLE_ID].nunique()),
                 "test_articles": sizes[k],
                 "champion": choice.family,
                 "test_frames": frames,

@@ -21,9 +21,7 @@ import json
 import time
 from pathlib import Path
 
-import numpy as np
-import pandas as pd
-from cross_val import fold_of_article
+from cross_val import nested_train
 from seed_spread import (
     REPO,
     add_training_arguments,
@@ -36,13 +34,6 @@ from seed_spread import (
 from framescope import schema
 from framescope.classifiers.base import LabelSpace
 from framescope.codebook import load_codebook
-
-
-def nested_train(train: pd.DataFrame, parts: int, taken: int, seed: int) -> pd.DataFrame:
-    """The train rows of the articles in the first `taken` of `parts` outlet-stratified parts."""
-    part = fold_of_article(train, parts, seed)
-    keep = np.array([part[a] < taken for a in train[schema.ARTICLE_ID]])
-    return train[keep].reset_index(drop=True)
 
 
 def main() -> None:
