@@ -37,6 +37,8 @@ from seed_spread import (
     BASELINE,
     TARGET,
     add_training_arguments,
+    result_row,
+    row_line,
     train_candidates,
     training_params,
     with_silver,
@@ -170,25 +172,16 @@ def main() -> None:
         golds.append(parts["test"])
         for family, p in [*predicted.items(), (CHAMPION, predicted[choice.family])]:
             guesses.setdefault(family, []).append(p["test"])
-        frames = {f: m["test"]["frames.macro_f1"] for f, m in metrics.items()}
         rows.append(
             {
                 "fold": k,
                 "train_articles": int(parts["train"][schema.ARTICLE_ID].nunique()),
                 "test_articles": sizes[k],
-                "champion": choice.family,
-                "test_frames": frames,
-                "test_stance": {f: m["test"]["stance.macro_f1"] for f, m in metrics.items()},
-                "lead": frames[choice.family] - frames[BASELINE],
+                **result_row(metrics, choice.family),
                 "seconds": round(time.perf_counter() - started, 1),
             }
         )
-        print(
-            f"fold {k}: champion {choice.family}, test frames "
-            + ", ".join(f"{f} {v:.3f}" for f, v in frames.items())
-            + f"; lead {rows[-1]['lead']:+.3f} ({rows[-1]['seconds']:.0f} s)",
-            flush=True,
-        )
+        print(row_line(f"fold {k}", rows[-1]), flush=True)
         if args.out:
             args.out.write_text(json.dumps({"folds": rows}, indent=2))
 

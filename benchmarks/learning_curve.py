@@ -26,6 +26,7 @@ from seed_spread import (
     REPO,
     add_training_arguments,
     one_seed,
+    row_line,
     split_parts,
     training_params,
     with_silver,
@@ -63,14 +64,8 @@ def main() -> None:
             "seconds": round(time.perf_counter() - started, 1),
         }
         rows.append(row)
-        frames = row["test_frames"]
-        print(
-            f"{row['train_articles']} train articles ({row['fraction']:.2f}, "
-            f"{row['train_sentences']} sentences): test frames "
-            + ", ".join(f"{f} {v:.3f}" for f, v in frames.items())
-            + f"; champion {row['champion']}, lead {row['lead']:+.3f} ({row['seconds']:.0f} s)",
-            flush=True,
-        )
+        share = f"{row['train_articles']} train articles ({row['fraction']:.2f}, "
+        print(row_line(share + f"{row['train_sentences']} sentences)", row), flush=True)
         if args.out:
             args.out.write_text(json.dumps({"rows": rows}, indent=2))
 

@@ -70,16 +70,28 @@ def one_seed(
     config = params.train
     bundles = train_candidates(seed, parts, labels, config, log)
     metrics = candidates(bundles, parts["dev"], parts["test"], labels)
-    choice = choose_champion(metrics, config.family)
+    return {"seed": seed, **result_row(metrics, choose_champion(metrics, config.family).family)}
+
+
+def result_row(metrics: dict[str, dict], champion: str) -> dict[str, object]:
+    """The champion, each candidate's dev score and test F1, and the lead over the baseline."""
     frames = {f: m["test"]["frames.macro_f1"] for f, m in metrics.items()}
     return {
-        "seed": seed,
-        "champion": choice.family,
+        "champion": champion,
         "dev_score": {f: m["dev_score"] for f, m in metrics.items()},
         "test_frames": frames,
         "test_stance": {f: m["test"]["stance.macro_f1"] for f, m in metrics.items()},
-        "lead": frames[choice.family] - frames[BASELINE] if BASELINE in frames else None,
+        "lead": frames[champion] - frames[BASELINE] if BASELINE in frames else None,
     }
+
+
+def row_line(prefix: str, row: dict) -> str:
+    """One printed line per trained row: champion, each candidate's test frames, lead, time."""
+    return (
+        f"{prefix}: champion {row['champion']}, test frames "
+        + ", ".join(f"{f} {v:.3f}" for f, v in row["test_frames"].items())
+        + f"; lead {row['lead']:+.3f} ({row['seconds']:.0f} s)"
+    )
 
 
 def add_training_arguments(parser: argparse.ArgumentParser) -> None:
@@ -140,13 +152,7 @@ def main() -> None:
         row = one_seed(seed, parts, labels, params, log)
         row["seconds"] = round(time.perf_counter() - started, 1)
         rows.append(row)
-        frames = row["test_frames"]
-        print(
-            f"seed {seed}: champion {row['champion']}, test frames "
-            + ", ".join(f"{f} {v:.3f}" for f, v in frames.items())  # type: ignore[union-attr]
-            + f"; lead {row['lead']:+.3f} ({row['seconds']:.0f} s)",
-            flush=True,
-        )
+        print(row_line(f"seed {seed}", row), flush=True)
         if args.out:
             args.out.write_text(json.dumps({"device": device, "rows": rows}, indent=2))
     leads = [float(r["lead"]) for r in rows if r["lead"] is not None]  # type: ignore[arg-type]
