@@ -6,8 +6,8 @@ per-token linear layers (query, key, value, attention output, feed-forward): 12�
 per token against 2·L·H for attention itself. `unpadded_hidden` runs those layers on the real
 tokens only, packed into one (tokens, hidden) matrix, and lays them out padded again just for
 attention, which needs the (batch, length) grid. Rows are moved with `index_select` and
-`index_copy`, whose gradients are deterministic on CUDA too (the fine-tune's GPU runs use
-deterministic algorithms).
+`index_copy`, whose gradients PyTorch documents as deterministic on CUDA too; but the
+fine-tune uses this pass on the CPU only, where it was measured (README, Speed).
 
 It computes what Hugging Face's `BertModel.forward` computes, for the real tokens (the padded
 positions come back as zeros; mean pooling ignores them either way), up to float rounding, and
@@ -46,7 +46,7 @@ def _dropout(module: Any, packed: Any, padded_shape: tuple[int, ...], keep: Any)
 
     The mask comes from the same dropout call on a tensor of ones of the padded shape, so the
     generator advances exactly as it would and each real token gets its own mask row; ones
-    times the scaled mask is the scaled mask, bit for bit, on the CPU and on CUDA alike.
+    times the scaled mask is the scaled mask, bit for bit.
     """
     import torch
 
