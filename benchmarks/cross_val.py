@@ -18,7 +18,7 @@ champion minus `tfidf_lr` with a paired bootstrap interval resampling articles.
 train articles (dev and test unchanged): a learning-curve point tested on every article, as
 `learning_curve.py` draws the curve on the pipeline's one split.
 
-A fold costs one fine-tune (about 8-10 minutes on the 2-core CPU). Usage:
+A fold costs one fine-tune (about 6-8 minutes on the 2-core CPU). Usage:
 
     python benchmarks/cross_val.py [--folds 5] [--families tfidf_lr embed_lr] [--train-share 2 4]
         [--out FILE.json]

@@ -9,7 +9,7 @@ chosen by the dev score as `select` does, and everything scored on demo test.
 
 If the transformer families gain more per added article than `tfidf_lr` does, annotating more
 articles is a way to the issue's target; if the curves run parallel, it is not. One fine-tune
-per fraction (about 10 minutes on the 2-core CPU at the full train set, less below it).
+per fraction (about 6-8 minutes on the 2-core CPU at the full train set, less below it).
 
     python benchmarks/learning_curve.py [--fractions 1 2 3 4] [--parts 4] [--out FILE.json]
 """

@@ -7,7 +7,7 @@ pipeline's own code (`framescope.train.train`), builds the ensemble as `select` 
 the champion by the dev score, and scores everything on dev and demo test. It prints one row
 per seed and the spread of the champion's lead.
 
-A seed costs one fine-tune: about 10 minutes on the 2-core CPU, well under one on a CUDA GPU
+A seed costs one fine-tune: about 6-8 minutes on the 2-core CPU, well under one on a CUDA GPU
 (`train.finetune.device: auto` uses one when torch sees it). Usage:
 
     python benchmarks/seed_spread.py --seeds 13 1 2 [--base-model DIR] [--out FILE.json]
