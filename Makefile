@@ -33,4 +33,4 @@ test: $(STAMP) chromium  ## install everything, train (dvc repro), run every tes
 	else echo "real-dev evaluation skipped: $(REAL_DEV) not found (it is in ../shared on CI)"; fi
 
 lint: $(STAMP)
-	. $(VENV)/bin/activate && ruff check framescope pipelines tests benchmarks && mypy
+	. $(VENV)/bin/activate && ruff check framescope pipelines tests benchmarks experiments && mypy

@@ -30,8 +30,8 @@ from framescope.classifiers import unpadded
 from framescope.classifiers.base import LabelSpace
 from framescope.classifiers.encoder import MAX_LENGTH, resolve_base_model
 from framescope.classifiers.finetune import HEADS, build_module
-from framescope.codebook import load_codebook
 from framescope.config import load_params
+from framescope.labels.codebook import load_codebook
 
 ROOT = Path(__file__).resolve().parents[1]
 # name: (AdamW options, padding-free encoder pass)

@@ -144,7 +144,7 @@ THROUGHPUT_N = 20_000
 
 
 def _real_sentences(n: int) -> list[str]:
-    from framescope.segment import normalise, segment
+    from framescope.ingest.segment import normalise, segment
 
     sentences: list[str] = []
     for i, (_, text) in enumerate(_real_articles()):
@@ -164,11 +164,11 @@ def throughput(model: str, tmp: Path) -> dict[str, Any]:
     import pandas as pd
     import torch
 
-    from framescope import evaluate as ev
     from framescope import schema
     from framescope.classifiers.bundle import bundle_directory, predict_frame, read_bundle
     from framescope.classifiers.onnx_runtime import to_onnx
-    from framescope.serving import arithmetic, native_bf16
+    from framescope.scoring.serving import arithmetic, native_bf16
+    from framescope.training import evaluate as ev
 
     if not SHARED.is_dir():
         return {"skipped": f"{SHARED} not found"}

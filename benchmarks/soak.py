@@ -110,8 +110,8 @@ def read_outlets(out: Path, samples: int) -> dict[str, Any]:
 
 
 def _results(out: Path) -> dict[str, pd.DataFrame | str]:
-    from framescope.parts import ARTICLES, PartStore
-    from framescope.scored import read_scored
+    from framescope.scoring.output import read_scored
+    from framescope.scoring.parts import ARTICLES, PartStore
 
     store = PartStore(out)
     snapshot = store.snapshot()

@@ -25,9 +25,9 @@ from dataclasses import replace
 import pandas as pd
 from framescope import schema
 from framescope.classifiers.base import LabelSpace
-from framescope.codebook import load_codebook
+from framescope.labels.codebook import load_codebook
 from framescope.config import load_params
-from framescope.train import train
+from framescope.training.train import train
 
 family, overrides = sys.argv[1], json.loads(sys.argv[2])
 params = load_params("configs/params.yaml")

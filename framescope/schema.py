@@ -30,15 +30,12 @@ SPLIT = "split"
 SPLITS = ("train", "dev", "test")
 
 # predictions (the pyfunc output and scored sentences)
-ID = "id"
 FRAME_SCORES = "frame_scores"
 STANCE_SCORES = "stance_scores"
 BOILERPLATE_SCORE = "boilerplate_score"
-PREDICTION_COLUMNS = [FRAMES, FRAME_SCORES, STANCE, STANCE_SCORES, BOILERPLATE, BOILERPLATE_SCORE]
 
 # rejects.jsonl
 REASON = "reason"
-RECORD = "record"
 
 # outlet figures
 N_ARTICLES = "n_articles"

@@ -5,10 +5,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from framescope import evaluate as ev
 from framescope import schema, tracking
 from framescope.files import write_csv, write_json
-from framescope.score import label_space
+from framescope.scoring.engine import label_space
+from framescope.training import evaluate as ev
 from pipelines._args import parse
 
 params, args = parse(__doc__, "labelled", "model", "registry", "metrics", "report", "plots")

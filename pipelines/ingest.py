@@ -3,8 +3,8 @@
 import pandas as pd
 
 from framescope import schema
-from framescope.corpus import ReadOptions, collect_articles, read_articles
 from framescope.files import write_jsonl, write_parquet
+from framescope.ingest.corpus import ReadOptions, collect_articles, read_articles
 from pipelines._args import parse
 
 params, args = parse(__doc__, "articles", "rejects")

@@ -1,7 +1,7 @@
 """Stage `outlets`: the outlet comparison (figures, pairwise tests, trends, evidence) -> reports/
 and MLflow (parent run, one child per outlet, tables and charts)."""
 
-from framescope.compare import compare_scored, log_comparison, write_comparison
+from framescope.compare.comparison import compare_scored, log_comparison, write_comparison
 from pipelines._args import parse
 
 params, args = parse(__doc__, "scored", "classifier_metrics", "out")

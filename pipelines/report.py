@@ -1,9 +1,9 @@
 """Stage `report`: the outlet comparison in reports/ -> one self-contained HTML file."""
 
-from framescope.charts import comparison_charts
-from framescope.compare import read_comparison
+from framescope.compare.charts import comparison_charts
+from framescope.compare.comparison import read_comparison
+from framescope.compare.report import render_report
 from framescope.files import write_text
-from framescope.report import render_report
 from pipelines._args import parse
 
 params, args = parse(__doc__, "comparison", "out")

@@ -4,10 +4,10 @@ import json
 from pathlib import Path
 
 from framescope import tracking
-from framescope.codebook import load_codebook
-from framescope.corpus import ReadOptions
 from framescope.files import write_json
-from framescope.score import ScoreSettings, score_paths
+from framescope.ingest.corpus import ReadOptions
+from framescope.labels.codebook import load_codebook
+from framescope.scoring.engine import ScoreSettings, score_paths
 from pipelines._args import parse
 
 params, args = parse(__doc__, "model", "registry", "out")
@@ -18,10 +18,10 @@ summary = score_paths(
     args.out,
     tracking.load_model(args.model),
     ReadOptions(glob=params.ingest.glob),
-    params.outlets.bootstrap_samples,
-    params.outlets.confidence,
-    params.seed,
-    ScoreSettings(language=language, progress=False),
+    samples=params.outlets.bootstrap_samples,
+    confidence=params.outlets.confidence,
+    seed=params.seed,
+    settings=ScoreSettings(language=language, progress=False),
 )
 model_uri = f"models:/{registry['registered_model']}/{registry['version']}"
 write_json(

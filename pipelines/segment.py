@@ -3,7 +3,7 @@
 import pandas as pd
 
 from framescope.files import write_parquet
-from framescope.segment import segment_articles
+from framescope.ingest.segment import segment_articles
 from pipelines._args import parse
 
 _, args = parse(__doc__, "articles", "sentences")

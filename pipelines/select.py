@@ -7,14 +7,15 @@ from pathlib import Path
 
 import pandas as pd
 
-from framescope import evaluate as ev
 from framescope import schema, tracking
 from framescope.classifiers.base import LabelSpace
 from framescope.classifiers.bundle import bundle_directory, predict_frame, read_bundle
-from framescope.codebook import load_codebook
 from framescope.config import ENSEMBLE
 from framescope.files import write_json
-from framescope.select import build_ensemble, choose_champion
+from framescope.labels.codebook import load_codebook
+from framescope.labels.dataset import split_parts
+from framescope.training import evaluate as ev
+from framescope.training.select import build_ensemble, choose_champion
 from pipelines._args import parse
 
 params, args = parse(
@@ -28,9 +29,8 @@ candidates = {
 ensemble = None
 if params.train.ensemble_possible:
     labelled = pd.read_parquet(args.labelled)
-    dev, test = (
-        labelled[labelled[schema.SPLIT] == s].reset_index(drop=True) for s in ("dev", "test")
-    )
+    parts = split_parts(labelled)
+    dev, test = parts["dev"], parts["test"]
     labels = LabelSpace.from_codebook(load_codebook(params.codebook))
     ensemble = build_ensemble(dirs, dev, labels, params.train.threshold_grid_step)
     candidates[ENSEMBLE] = ev.candidate_metrics(

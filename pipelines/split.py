@@ -3,10 +3,10 @@
 import pandas as pd
 
 from framescope import schema
-from framescope.codebook import load_codebook
-from framescope.dataset import join_gold, split_articles
 from framescope.files import write_parquet
-from framescope.goldset import gold_paths, load_gold_files, split_leaks
+from framescope.labels.codebook import load_codebook
+from framescope.labels.dataset import join_gold, split_articles
+from framescope.labels.goldset import gold_paths, load_gold_files, split_leaks
 from pipelines._args import parse
 
 params, args = parse(__doc__, "sentences", "labelled")

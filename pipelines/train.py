@@ -4,20 +4,19 @@ import time
 
 import pandas as pd
 
-from framescope import evaluate as ev
 from framescope import schema, tracking
 from framescope.classifiers.base import LabelSpace
-from framescope.codebook import load_codebook
 from framescope.files import write_json
-from framescope.train import example_texts, train
+from framescope.labels.codebook import load_codebook
+from framescope.labels.dataset import split_parts
+from framescope.training import evaluate as ev
+from framescope.training.train import example_texts, train
 from framescope.weak.silver import mix_silver
 from pipelines._args import parse
 
 params, args = parse(__doc__, "family", "labelled", "model", "metrics", "silver")
 labelled = pd.read_parquet(args.labelled)
-parts = {
-    name: labelled[labelled[schema.SPLIT] == name].reset_index(drop=True) for name in schema.SPLITS
-}
+parts = split_parts(labelled)
 # Silver rows join the train split only, at train.silver_weight (0: gold only).
 silver = pd.read_parquet(args.silver)
 parts["train"] = mix_silver(parts["train"], silver, params.train.silver_weight)

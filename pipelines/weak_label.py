@@ -5,11 +5,11 @@ import pandas as pd
 
 from framescope import schema, tracking
 from framescope.classifiers.encoder import Encoder
-from framescope.codebook import load_codebook
-from framescope.corpus import ReadOptions, collect_articles, read_articles
 from framescope.files import write_csv, write_json, write_parquet
-from framescope.langid import detect
-from framescope.segment import segment_articles
+from framescope.ingest.corpus import ReadOptions, collect_articles, read_articles
+from framescope.ingest.langid import detect
+from framescope.ingest.segment import segment_articles
+from framescope.labels.codebook import load_codebook
 from framescope.weak.analysis import as_metrics
 from framescope.weak.labeller import label_corpus, label_model_rows
 from pipelines._args import parse

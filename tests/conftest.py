@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from synthetic import synthetic_scored_table as _synthetic_scored
 
-from framescope.codebook import Codebook, load_codebook
+from framescope.labels.codebook import Codebook, load_codebook
 
 REPO = Path(__file__).resolve().parents[1]
 

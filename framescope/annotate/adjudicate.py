@@ -14,9 +14,9 @@ from typing import Any
 import pandas as pd
 
 from framescope import schema
-from framescope.agreement import ANNOTATOR
+from framescope.annotate.agreement import ANNOTATOR
 from framescope.annotate.studio import Annotation
-from framescope.codebook import Codebook
+from framescope.labels.codebook import Codebook
 
 MODES = ("majority", "manual")
 DISPUTED = "disputed"

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from framescope import schema
-from framescope.codebook import Codebook
+from framescope.labels.codebook import Codebook
 
 # Control names in the labeling config; they key the results in every export.
 TEXT_NAME = "text"

@@ -8,7 +8,7 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from framescope.codebook import Codebook
+from framescope.labels.codebook import Codebook
 
 
 @dataclass(frozen=True)

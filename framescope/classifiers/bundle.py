@@ -24,7 +24,7 @@ from framescope import schema
 from framescope.classifiers.base import Heads, LabelSpace, Scores
 from framescope.classifiers.calibrate import Calibration
 from framescope.classifiers.masking import NameMask, NumberMask
-from framescope.segment import normalise_sentence
+from framescope.ingest.segment import normalise_sentence
 
 ARTIFACT = "framescope_model"
 BUNDLE_FILE = "bundle.pkl"

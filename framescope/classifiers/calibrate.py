@@ -78,10 +78,6 @@ class Calibration:
     stance_temperature: float
     boilerplate: Platt
 
-    @classmethod
-    def identity(cls, n_frames: int) -> Calibration:
-        return cls(tuple(Platt() for _ in range(n_frames)), 1.0, Platt())
-
     def apply(self, scores: Scores) -> Scores:
         frames = (
             np.column_stack([c(scores.frames[:, j]) for j, c in enumerate(self.frames)])

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from framescope.codebook import WeakCues
+from framescope.labels.codebook import WeakCues
 
 _WORD = re.compile(r"[\w']+")
 

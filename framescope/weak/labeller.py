@@ -11,8 +11,9 @@ import numpy as np
 import pandas as pd
 
 from framescope import schema
-from framescope.codebook import Codebook
 from framescope.config import WeakConfig
+from framescope.labels.codebook import Codebook
+from framescope.labels.dataset import split_parts
 from framescope.weak.lfs import STANCE, Threshold, build_lfs, tasks
 from framescope.weak.silver import (
     TaskModels,
@@ -36,10 +37,6 @@ class WeakResult:
     lf_analysis: pd.DataFrame
     label_models: dict[str, Any]  # per task: dev scores of each model, the choice, its test score
     thresholds: dict[str, Threshold]
-
-
-def _split(labelled: pd.DataFrame, name: str) -> pd.DataFrame:
-    return labelled[labelled[schema.SPLIT] == name].reset_index(drop=True)
 
 
 def tune_thresholds(
@@ -71,7 +68,7 @@ def label_corpus(
     """Silver labels for `unlabelled` sentences. `labelled` is gold with train/dev/test: train
     gives class balances, dev tunes similarity cut-offs and picks the label model per task,
     test is only scored. Label models are fitted on the votes of unlabelled + train + dev."""
-    parts = {name: _split(labelled, name) for name in schema.SPLITS}
+    parts = split_parts(labelled)
     gold = {name: gold_targets(parts[name], codebook) for name in schema.SPLITS}
     texts = {"unlabelled": unlabelled[schema.TEXT].tolist()} | {
         name: parts[name][schema.TEXT].tolist() for name in schema.SPLITS

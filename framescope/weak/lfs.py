@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
-from framescope.codebook import Codebook, Frame, WeakCues
+from framescope.labels.codebook import Codebook, Frame, WeakCues
 from framescope.weak.cues import CueMatcher, attributed, word_count
 
 ABSTAIN = -1

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from framescope import schema
-from framescope.codebook import Codebook
+from framescope.labels.codebook import Codebook
 from framescope.weak.analysis import lf_summary
 from framescope.weak.label_model import LABEL_MODELS, DawidSkene, MajorityVote, make_label_model
 from framescope.weak.lfs import (

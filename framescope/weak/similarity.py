@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from framescope.codebook import Codebook
+from framescope.labels.codebook import Codebook
 from framescope.weak.lfs import BOILERPLATE, STANCE, Threshold, frame_task
 
 Embed = Callable[[list[str]], np.ndarray]  # texts -> L2-normalised rows (Encoder.embed)

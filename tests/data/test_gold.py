@@ -9,9 +9,9 @@ import pytest
 
 from framescope import schema
 from framescope.config import load_params
-from framescope.corpus import ReadOptions, collect_articles, read_articles
-from framescope.dataset import load_gold
-from framescope.segment import segment_articles
+from framescope.ingest.corpus import ReadOptions, collect_articles, read_articles
+from framescope.ingest.segment import segment_articles
+from framescope.labels.dataset import load_gold
 
 REPO = Path(__file__).resolve().parents[2]
 GOLD = REPO / "labels" / "gold" / "demo.jsonl"

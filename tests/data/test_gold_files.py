@@ -9,10 +9,10 @@ import pandas as pd
 import pytest
 
 from framescope import schema
-from framescope.agreement import ANNOTATOR, agreement
+from framescope.annotate.agreement import ANNOTATOR, agreement
 from framescope.config import load_params
-from framescope.dataset import load_gold
-from framescope.goldset import gold_paths, load_gold_files, split_leaks
+from framescope.labels.dataset import load_gold
+from framescope.labels.goldset import gold_paths, load_gold_files, split_leaks
 
 REPO = Path(__file__).resolve().parents[2]
 GOLD_DIR = REPO / "labels" / "gold"

@@ -14,17 +14,17 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from pipeline_params import tfidf_config, train_config
 
 from framescope import schema
 from framescope.annotate.studio import result_items
 from framescope.classifiers.base import LabelSpace
 from framescope.classifiers.bundle import predict_frame
 from framescope.cli import main
-from framescope.config import TfidfConfig, TrainConfig
-from framescope.dataset import join_gold, split_articles
 from framescope.files import write_json, write_jsonl, write_parquet
-from framescope.goldset import gold_paths, load_gold_files
-from framescope.train import train
+from framescope.labels.dataset import join_gold, split_articles
+from framescope.labels.goldset import gold_paths, load_gold_files
+from framescope.training.train import train
 
 FAMILY_A = [
     (
@@ -72,7 +72,7 @@ FAMILY_B = [
 OUTLETS = ["Herald", "Ledger", "Wire", "Courier"]
 ARTICLES_PER_OUTLET = 5
 N_TASKS = 80  # of the 160 unlabelled family-B sentences
-CONFIG = TrainConfig(tfidf_lr=TfidfConfig(char_ngram_max=0, max_iter=500))
+CONFIG = train_config(tfidf_lr=tfidf_config(char_ngram_max=0, max_iter=500))
 
 
 def _corpus() -> tuple[pd.DataFrame, dict[str, tuple]]:

@@ -9,12 +9,12 @@ import pandas as pd
 import pytest
 
 from framescope import schema
-from framescope.codebook import load_codebook
 from framescope.config import load_params
-from framescope.corpus import ReadOptions, collect_articles, read_articles
-from framescope.dataset import join_gold
-from framescope.goldset import gold_paths, load_gold_files
-from framescope.segment import segment_articles
+from framescope.ingest.corpus import ReadOptions, collect_articles, read_articles
+from framescope.ingest.segment import segment_articles
+from framescope.labels.codebook import load_codebook
+from framescope.labels.dataset import join_gold
+from framescope.labels.goldset import gold_paths, load_gold_files
 
 REPO = Path(__file__).resolve().parents[2]
 

@@ -14,12 +14,12 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from pipeline_params import outlets_config
 from synthetic import XSS_SENTENCE
 
-from framescope.charts import comparison_charts
-from framescope.compare import compare_scored
-from framescope.config import OutletsConfig
-from framescope.report import render_report
+from framescope.compare.charts import comparison_charts
+from framescope.compare.comparison import compare_scored
+from framescope.compare.report import render_report
 
 pytestmark = pytest.mark.slow
 
@@ -71,8 +71,8 @@ def _browser(chromium: str, *args: str) -> subprocess.CompletedProcess[str]:
 
 @pytest.fixture
 def report_file(synthetic_scored_dir: Path, tmp_path: Path) -> Path:
-    config = OutletsConfig(bootstrap_samples=200, min_sentences=30, top_k=3)
-    comparison = compare_scored(synthetic_scored_dir, config)
+    config = outlets_config(bootstrap_samples=200, min_sentences=30, top_k=3)
+    comparison = compare_scored(synthetic_scored_dir, config, seed=13)
     charts = comparison_charts(comparison.outlets, comparison.trends, comparison.labels)
     path = tmp_path / "report.html"
     path.write_text(render_report(comparison, charts), encoding="utf-8")

@@ -51,15 +51,16 @@ def _labelled(n: int, offset: int) -> pd.DataFrame:
 
 @pytest.fixture(scope="session")
 def scoring_model_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from pipeline_params import tfidf_config, train_config
+
     from framescope.classifiers.base import LabelSpace
-    from framescope.codebook import load_codebook
-    from framescope.config import TfidfConfig, TrainConfig
+    from framescope.labels.codebook import load_codebook
     from framescope.tracking import save_model
-    from framescope.train import example_texts, train
+    from framescope.training.train import example_texts, train
 
     labels = LabelSpace.from_codebook(load_codebook(REPO / "labels" / "codebook.yaml"))
     dev = _labelled(2, 100)
-    config = TrainConfig(tfidf_lr=TfidfConfig(char_ngram_max=0, max_iter=300))
+    config = train_config(tfidf_lr=tfidf_config(char_ngram_max=0, max_iter=300))
     bundle = train("tfidf_lr", _labelled(5, 0), dev, labels, config, seed=13)
     home = tmp_path_factory.mktemp("scoring_model")
     with pytest.MonkeyPatch.context() as mp:

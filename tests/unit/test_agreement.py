@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from framescope import schema
-from framescope.agreement import ANNOTATOR, agreement, cohen_kappa, krippendorff_alpha
+from framescope.annotate.agreement import ANNOTATOR, agreement, cohen_kappa, krippendorff_alpha
 
 
 def test_cohen_kappa_worked_example():

@@ -15,7 +15,7 @@ from framescope.annotate.studio import (
     read_export,
     result_items,
 )
-from framescope.codebook import parse_codebook
+from framescope.labels.codebook import parse_codebook
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "label_studio"
 

@@ -11,7 +11,10 @@ import pandas as pd
 import pytest
 
 from framescope import schema
-from framescope.augment import (
+from framescope.classifiers.base import LabelSpace
+from framescope.config import ConfigError
+from framescope.labels.codebook import load_codebook
+from framescope.training.augment import (
     HELD_OUT_VALUES,
     SOURCES,
     attribute,
@@ -21,12 +24,10 @@ from framescope.augment import (
     renumber,
     spell,
 )
-from framescope.classifiers.base import LabelSpace
-from framescope.codebook import load_codebook
-from framescope.config import AugmentConfig, ConfigError, TrainConfig
-from framescope.train import train
+from framescope.training.train import train
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "model"))
+from pipeline_params import augment_config, train_config
 from test_behaviour import NUMBERS, OUTLETS
 
 LABELS = LabelSpace.from_codebook(
@@ -97,7 +98,7 @@ def test_attribute_names_a_source_or_replaces_the_masked_outlet():
 
 
 def test_augment_adds_labelled_copies_and_is_seeded():
-    config = AugmentConfig(copies=2)
+    config = augment_config(copies=2)
     out = augment(ROWS, config, seed=7)
     assert out.iloc[: len(ROWS)].equals(ROWS)
     extra = out.iloc[len(ROWS) :]
@@ -115,25 +116,25 @@ def test_augment_adds_labelled_copies_and_is_seeded():
 
 
 @pytest.mark.parametrize(
-    "config", [AugmentConfig(copies=0), AugmentConfig(names=False, numbers=False)]
+    "config", [augment_config(copies=0), augment_config(names=False, numbers=False)]
 )
 def test_augment_off_is_identity(config):
     assert augment(ROWS, config, seed=7) is ROWS
 
 
 def test_only_numbers_or_only_names():
-    numbers = augment(ROWS, AugmentConfig(copies=1, names=False), seed=7).iloc[len(ROWS) :]
+    numbers = augment(ROWS, augment_config(copies=1, names=False), seed=7).iloc[len(ROWS) :]
     assert list(numbers[schema.SENTENCE_ID]) == ["s1#aug1"]
-    names = augment(ROWS, AugmentConfig(copies=1, numbers=False), seed=7).iloc[len(ROWS) :]
+    names = augment(ROWS, augment_config(copies=1, numbers=False), seed=7).iloc[len(ROWS) :]
     assert list(names[schema.SENTENCE_ID]) == ["s1#aug1", "s2#aug1"]
     assert "120" in names[schema.TEXT].iloc[0]
 
 
 def test_copies_must_be_in_range_and_families_known():
     with pytest.raises(ConfigError, match=r"train\.augment\.copies"):
-        AugmentConfig(copies=-1)
+        augment_config(copies=-1)
     with pytest.raises(ConfigError, match=r"train\.augment\.families"):
-        AugmentConfig(families=("ensemble",))
+        augment_config(families=("ensemble",))
 
 
 @pytest.mark.parametrize(("family", "grows"), [("finetune", True), ("tfidf_lr", False)])
@@ -144,9 +145,9 @@ def test_training_grows_train_only_for_augmented_families(monkeypatch, family, g
         seen["train"], seen["dev"] = train_set, dev_set
         raise RuntimeError("stop after the data is seen")
 
-    monkeypatch.setattr("framescope.train.fit_heads", fake_fit)
+    monkeypatch.setattr("framescope.training.train.fit_heads", fake_fit)
     dev = ROWS.assign(**{schema.SENTENCE_ID: ["d1", "d2", "d3", "d4"]})
     with pytest.raises(RuntimeError, match="stop"):
-        train(family, ROWS, dev, LABELS, TrainConfig(mask_numbers=()), seed=1)
+        train(family, ROWS, dev, LABELS, train_config(mask_numbers=()), seed=1)
     assert (len(seen["train"]) > len(ROWS)) == grows
     assert seen["dev"][schema.TEXT].tolist() == dev[schema.TEXT].tolist()

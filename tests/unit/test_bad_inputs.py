@@ -12,9 +12,9 @@ import pandas as pd
 import pytest
 
 from framescope import schema
-from framescope.corpus import ReadOptions
-from framescope.score import ScoreSettings, score_paths
-from framescope.scored import read_scored
+from framescope.ingest.corpus import ReadOptions
+from framescope.scoring.engine import ScoreSettings, score_paths
+from framescope.scoring.output import read_scored
 
 EN = "Ukrainian units pressed deeper into the Kursk region on Thursday, officials said."
 RU = "Украинские войска продвинулись вглубь Курской области в четверг, сообщили официальные лица."
@@ -111,7 +111,13 @@ def bad_run(scoring_model, tmp_path_factory):
     expect = make_bad_inputs(base / "in")
     out = base / "out"
     summary = score_paths(
-        [str(base / "in")], out, scoring_model, samples=100, settings=ScoreSettings(chunk_size=3)
+        [str(base / "in")],
+        out,
+        scoring_model,
+        samples=100,
+        settings=ScoreSettings(chunk_size=3),
+        confidence=0.95,
+        seed=13,
     )
     return expect, out, summary
 
@@ -233,7 +239,14 @@ def test_unreadable_file_is_a_reject(scoring_model, tmp_path, monkeypatch):
             return real_open(self, *args, **kwargs)
 
         monkeypatch.setattr(Path, "open", deny)
-    summary = score_paths([str(tmp_path / "in")], tmp_path / "out", scoring_model, samples=100)
+    summary = score_paths(
+        [str(tmp_path / "in")],
+        tmp_path / "out",
+        scoring_model,
+        samples=100,
+        confidence=0.95,
+        seed=13,
+    )
     [reject] = map(json.loads, (tmp_path / "out" / "rejects.jsonl").read_text().splitlines())
     assert reject["source"] == str(locked) and "Permission" in reject["reason"]
     assert (summary.scored, summary.rejected) == (1, 1)
@@ -251,6 +264,8 @@ def test_folder_of_10000_tiny_files(scoring_model, tmp_path):
         scoring_model,
         samples=100,
         settings=ScoreSettings(chunk_size=2000, progress=False),
+        confidence=0.95,
+        seed=13,
     )
     assert (summary.read, summary.scored, summary.rejected) == (10_000, 10_000, 0)
     assert len(pd.read_parquet(tmp_path / "out" / "articles.parquet")) == 10_000
@@ -291,7 +306,7 @@ def test_cli_on_the_matrix_exits_3_and_names_rejects(bad_run, scoring_model_path
 
 
 def test_truncated_gzip_keeps_the_records_before_the_cut(tmp_path):
-    from framescope.corpus import Reject, read_file
+    from framescope.ingest.corpus import Reject, read_file
 
     records = [{"id": f"g{i}", "text": f"Story {i} about Sudzha. " * 40} for i in range(400)]
     whole = gzip.compress(_jsonl(*records).encode())

@@ -12,8 +12,8 @@ from framescope.classifiers.calibrate import (
     fit_platt,
     fit_temperature,
 )
-from framescope.evaluate import reliability
-from framescope.select import choose_champion
+from framescope.training.evaluate import reliability
+from framescope.training.select import choose_champion
 
 
 def _log_loss(p: np.ndarray, y: np.ndarray) -> float:

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from pipeline_params import tfidf_config, train_config
 from synthetic import TEMPLATES as _TEMPLATES
 from synthetic import labelled_table as _labelled
 
@@ -52,14 +53,13 @@ def cli_env(cli_home: Path) -> dict[str, str]:
 @pytest.fixture(scope="session")
 def tiny_model(tmp_path_factory: pytest.TempPathFactory, cli_home: Path) -> Path:
     from framescope.classifiers.base import LabelSpace
-    from framescope.codebook import load_codebook
-    from framescope.config import TfidfConfig, TrainConfig
+    from framescope.labels.codebook import load_codebook
     from framescope.tracking import save_model
-    from framescope.train import example_texts, train
+    from framescope.training.train import example_texts, train
 
     labels = LabelSpace.from_codebook(load_codebook(CODEBOOK))
     train_set, dev_set = _labelled(6, 0), _labelled(2, 100)
-    config = TrainConfig(tfidf_lr=TfidfConfig(char_ngram_max=0, max_iter=500))
+    config = train_config(tfidf_lr=tfidf_config(char_ngram_max=0, max_iter=500))
     bundle = train("tfidf_lr", train_set, dev_set, labels, config, seed=13)
     target = tmp_path_factory.mktemp("tiny_model") / "model"
     with pytest.MonkeyPatch.context() as mp:
@@ -73,7 +73,7 @@ def tiny_model(tmp_path_factory: pytest.TempPathFactory, cli_home: Path) -> Path
 @pytest.fixture(scope="session")
 def labels():
     from framescope.classifiers.base import LabelSpace
-    from framescope.codebook import load_codebook
+    from framescope.labels.codebook import load_codebook
 
     return LabelSpace.from_codebook(load_codebook(CODEBOOK))
 

@@ -9,13 +9,13 @@ from typing import Any
 import pandas as pd
 import pytest
 import yaml
+from pipeline_params import tfidf_config, train_config
 
 from framescope import schema
 from framescope.classifiers.base import LabelSpace
 from framescope.classifiers.bundle import frame_score_column, predict_frame
-from framescope.codebook import CodebookError, load_codebook
-from framescope.config import TfidfConfig, TrainConfig
-from framescope.train import train
+from framescope.labels.codebook import CodebookError, load_codebook
+from framescope.training.train import train
 
 REAL = Path(__file__).resolve().parents[2] / "labels" / "codebook.yaml"
 
@@ -194,7 +194,7 @@ def _synthetic_table(frame_ids: tuple[str, ...]) -> pd.DataFrame:
 def test_model_trained_on_four_frame_codebook_predicts_the_new_frame(four_frame_codebook):
     labels = LabelSpace.from_codebook(four_frame_codebook)
     table = _synthetic_table(labels.frame_ids)
-    config = TrainConfig(tfidf_lr=TfidfConfig(word_ngram_max=1, char_ngram_max=0, max_iter=500))
+    config = train_config(tfidf_lr=tfidf_config(word_ngram_max=1, char_ngram_max=0, max_iter=500))
     bundle = train("tfidf_lr", table, table, labels, config, seed=13)
     assert bundle.labels.frame_ids[-1] == "energy_transit"
     out = predict_frame(

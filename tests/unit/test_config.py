@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 import yaml
+from pipeline_params import raw_params
 
 from framescope.config import ConfigError, TfidfConfig, load_params, parse_params
 
@@ -25,13 +26,18 @@ def test_real_params_load(repo_root):
     assert params.section("ingest") == {"inputs": ["data/demo"], "glob": "*"}
 
 
-def test_empty_params_give_defaults():
-    params = parse_params(None)
-    assert params.seed == 13 and params.split.test_fraction == 0.2
+def test_params_file_is_the_one_home_of_defaults():
+    """No default hides in the code: an empty file, or any key left out, is an error naming it."""
+    with pytest.raises(ConfigError, match=r"^seed: missing key"):
+        parse_params(None)
+    raw = raw_params()
+    del raw["train"]["finetune"]["patience"]
+    with pytest.raises(ConfigError, match=r"^train\.finetune\.patience: missing key"):
+        parse_params(raw)
 
 
 def test_int_accepted_for_float():
-    params = parse_params({"train": {"tfidf_lr": {"C": 4}}})
+    params = parse_params(raw_params({"train": {"tfidf_lr": {"C": 4}}}))
     assert params.train.tfidf_lr.C == 4.0 and isinstance(params.train.tfidf_lr.C, float)
 
 
@@ -87,7 +93,7 @@ def test_int_accepted_for_float():
 )
 def test_bad_value_names_the_dotted_key(raw, key, detail):
     with pytest.raises(ConfigError) as info:
-        parse_params(raw)
+        parse_params(raw_params(raw))
     message = str(info.value)
     assert message.startswith(f"{key}: "), message
     assert detail in message
@@ -95,17 +101,17 @@ def test_bad_value_names_the_dotted_key(raw, key, detail):
 
 def test_unknown_top_level_key_is_named_without_leading_dot():
     with pytest.raises(ConfigError, match=r"^sede: unknown key"):
-        parse_params({"sede": 13})
+        parse_params(raw_params({"sede": 13}))
 
 
 def test_unknown_top_level_key_is_rejected():
     with pytest.raises(ConfigError, match="sede: unknown key"):
-        parse_params({"sede": 13})
+        parse_params(raw_params({"sede": 13}))
 
 
 def test_file_errors_name_the_file_and_key(tmp_path):
     path = tmp_path / "params.yaml"
-    path.write_text(yaml.safe_dump({"split": {"dev_fraction": 0.7}}), encoding="utf-8")
+    path.write_text(yaml.safe_dump(raw_params({"split": {"dev_fraction": 0.7}})), encoding="utf-8")
     with pytest.raises(ConfigError, match=r"params\.yaml: split\.dev_fraction: must be in"):
         load_params(path)
     with pytest.raises(ConfigError, match="params file not found"):
@@ -121,12 +127,12 @@ def test_params_not_yaml_is_a_config_error(tmp_path):
 
 def test_list_of_non_strings_is_a_config_error():
     with pytest.raises(ConfigError, match=r"^ingest\.inputs"):
-        parse_params({"ingest": {"inputs": [1, 2]}})
+        parse_params(raw_params({"ingest": {"inputs": [1, 2]}}))
 
 
 def test_ensemble_can_be_forced_only_with_two_families():
-    assert parse_params({"train": {"family": "ensemble"}}).train.family == "ensemble"
+    assert parse_params(raw_params({"train": {"family": "ensemble"}})).train.family == "ensemble"
     with pytest.raises(ConfigError, match=r"train\.family: 'ensemble' must be"):
-        parse_params({"train": {"family": "ensemble", "families": ["tfidf_lr"]}})
+        parse_params(raw_params({"train": {"family": "ensemble", "families": ["tfidf_lr"]}}))
     with pytest.raises(ConfigError, match=r"train\.family: 'ensemble' must be"):
-        parse_params({"train": {"family": "ensemble", "ensemble": False}})
+        parse_params(raw_params({"train": {"family": "ensemble", "ensemble": False}}))

@@ -10,16 +10,9 @@ from pathlib import Path
 import pytest
 
 from framescope import schema
-from framescope.corpus import (
-    Columns,
-    ReadOptions,
-    Reject,
-    collect_articles,
-    make_article,
-    parse_date,
-    read_articles,
-    read_file,
-)
+from framescope.ingest.corpus import collect_articles, read_articles
+from framescope.ingest.formats import read_file
+from framescope.ingest.records import Columns, ReadOptions, Reject, make_article, parse_date
 
 MD = """---
 id: kyl-2024-08-09-test

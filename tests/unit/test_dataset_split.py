@@ -9,7 +9,7 @@ import pytest
 
 from framescope import schema
 from framescope.classifiers.base import LabelSpace
-from framescope.dataset import GoldError, join_gold, label_arrays, load_gold, split_articles
+from framescope.labels.dataset import GoldError, join_gold, label_arrays, load_gold, split_articles
 
 
 def _sentences(articles_per_outlet: dict[str, int], per_article: int = 4) -> pd.DataFrame:

@@ -7,7 +7,7 @@ import pytest
 
 from framescope import schema
 from framescope.classifiers.base import LabelSpace
-from framescope.evaluate import confusion_rows, evaluate, format_report, headline
+from framescope.training.evaluate import confusion_rows, evaluate, format_report, headline
 
 LABELS = LabelSpace(("a", "b"), ("pos", "neu", "neg"), "neu", (1, 0, -1))
 

@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from pipeline_params import embed_lr_config, finetune_config, tfidf_config, train_config
 from synthetic import labelled_table
 
 from framescope import schema
@@ -24,14 +25,14 @@ from framescope.classifiers.encoder import (
     resolve_base_model,
     token_batches,
 )
-from framescope.config import EmbedLRConfig, FinetuneConfig, TfidfConfig, TrainConfig
-from framescope.train import train
+from framescope.config import TrainConfig
+from framescope.training.train import train
 
 FAST = {
-    "tfidf_lr": {"tfidf_lr": TfidfConfig(char_ngram_max=0, max_iter=300)},
-    "embed_lr": {"embed_lr": EmbedLRConfig(max_iter=300)},
+    "tfidf_lr": {"tfidf_lr": tfidf_config(char_ngram_max=0, max_iter=300)},
+    "embed_lr": {"embed_lr": embed_lr_config(max_iter=300)},
     "finetune": {
-        "finetune": FinetuneConfig(epochs=2, batch_size=16, learning_rate=1e-3, patience=1)
+        "finetune": finetune_config(epochs=2, batch_size=16, learning_rate=1e-3, patience=1)
     },
 }
 
@@ -47,7 +48,7 @@ def splits() -> tuple[pd.DataFrame, pd.DataFrame]:
 
 
 def _config(family: str, base: Path, **finetune: object) -> TrainConfig:
-    config = TrainConfig(family=family, base_model=str(base), **FAST[family])  # type: ignore[arg-type]
+    config = train_config(family=family, base_model=str(base), **FAST[family])  # type: ignore[arg-type]
     if finetune:
         config = replace(config, finetune=replace(config.finetune, **finetune))
     return config
@@ -209,7 +210,7 @@ def test_finetune_separate_encoders_give_one_model_per_head(tiny_base_model, lab
 
 def test_finetune_learns_the_synthetic_cues(tiny_base_model, labels):
     """A few epochs on cue-heavy text must beat chance on held-out copies: the loop trains."""
-    from framescope.evaluate import evaluate
+    from framescope.training.evaluate import evaluate
 
     config = _config("finetune", tiny_base_model, epochs=6, patience=6, learning_rate=3e-3)
     train_set, dev_set, test_set = (
@@ -282,8 +283,8 @@ def test_token_batches_sort_by_word_pieces_and_pad_like_the_tokenizer(tiny_base_
 
 def test_ensemble_of_saved_candidates_is_the_same_pyfunc(saved_models, labels, splits, tmp_path):
     from framescope.classifiers.bundle import predict_frame
-    from framescope.select import build_ensemble
     from framescope.tracking import load_model, save_model
+    from framescope.training.select import build_ensemble
 
     _, dev_set = splits
     ensemble = build_ensemble(saved_models, dev_set, labels, 0.05)
@@ -305,7 +306,7 @@ def test_ensemble_of_saved_candidates_is_the_same_pyfunc(saved_models, labels, s
 def test_length_grouped_batches_hold_every_row_once_and_cut_padding():
     import torch
 
-    from framescope.classifiers.finetune import LengthGroupedBatches
+    from framescope.classifiers.finetune_training import LengthGroupedBatches
 
     rng = np.random.default_rng(0)
     lengths = rng.integers(5, 80, size=1000).tolist()

@@ -6,11 +6,12 @@ import json
 
 import pandas as pd
 import pytest
+from pipeline_params import raw_params
 
 from framescope import schema
 from framescope.config import ConfigError, parse_params
-from framescope.dataset import GoldError, join_gold
-from framescope.goldset import gold_paths, load_gold_files, split_leaks
+from framescope.labels.dataset import GoldError, join_gold
+from framescope.labels.goldset import gold_paths, load_gold_files, split_leaks
 
 
 def _write(path, rows):
@@ -32,24 +33,25 @@ def _gold(sid, frames=(), stance="neutral", boilerplate=False, text=None):
 
 
 def test_params_gold_accepts_a_path_or_a_list():
-    assert parse_params({"gold": "labels/gold/demo.jsonl"}).gold_patterns == (
+    assert parse_params(raw_params({"gold": "labels/gold/demo.jsonl"})).gold_patterns == (
         "labels/gold/demo.jsonl",
     )
-    listed = parse_params({"gold": ["labels/gold/*.jsonl", "!labels/gold/*.second_pass.jsonl"]})
+    listed = parse_params(
+        raw_params({"gold": ["labels/gold/*.jsonl", "!labels/gold/*.second_pass.jsonl"]})
+    )
     assert listed.gold_patterns == ("labels/gold/*.jsonl", "!labels/gold/*.second_pass.jsonl")
-    assert parse_params({}).gold_patterns == ("labels/gold/demo.jsonl",)
 
 
 @pytest.mark.parametrize("bad", [[], [3], "", 5])
 def test_params_gold_rejects_other_values(bad):
     with pytest.raises(ConfigError, match=r"^gold: expected a path or a non-empty list"):
-        parse_params({"gold": bad})
+        parse_params(raw_params({"gold": bad}))
 
 
 def test_params_split_unlabelled_is_checked():
-    assert parse_params({"split": {"unlabelled": "drop"}}).split.unlabelled == "drop"
+    assert parse_params(raw_params({"split": {"unlabelled": "drop"}})).split.unlabelled == "drop"
     with pytest.raises(ConfigError, match=r"split.unlabelled: 'keep' not in"):
-        parse_params({"split": {"unlabelled": "keep"}})
+        parse_params(raw_params({"split": {"unlabelled": "keep"}}))
 
 
 def test_gold_paths_globs_and_exclusions(tmp_path):

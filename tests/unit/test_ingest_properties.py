@@ -10,8 +10,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from framescope import schema
-from framescope.corpus import ReadOptions, Reject, read_file
-from framescope.segment import segment
+from framescope.ingest.corpus import ReadOptions, Reject, read_file
+from framescope.ingest.segment import segment
 
 _PROPERTY = settings(
     max_examples=150, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck)

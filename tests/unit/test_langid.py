@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from framescope import langid
+from framescope.ingest import langid
 
 
 @pytest.mark.parametrize(

@@ -73,8 +73,8 @@ def test_scoring_a_local_model_does_not_import_mlflow(scoring_model_path):
 
 
 def test_cli_reads_a_model_directory_without_mlflow(scoring_model_path):
-    from framescope import cli
+    from framescope.cli.app import load_model
 
-    loaded, uri = cli._load(str(scoring_model_path))
+    loaded, uri = load_model(str(scoring_model_path))
     assert isinstance(loaded.model, LocalModel)
     assert Path(uri) == scoring_model_path

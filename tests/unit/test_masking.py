@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pipeline_params import tfidf_config, train_config
+
 from framescope.classifiers.masking import MASK, NameMask, name_variants
 
 
@@ -35,12 +37,11 @@ def test_trained_bundle_masks_at_prediction_time(codebook):
     from synthetic import labelled_table
 
     from framescope.classifiers.base import LabelSpace
-    from framescope.config import TfidfConfig, TrainConfig
-    from framescope.train import train
+    from framescope.training.train import train
 
     table = labelled_table(3, 0).assign(outlet="Harbor Ledger Daily")
     dev = labelled_table(1, 50).assign(outlet="Harbor Ledger Daily")
-    config = TrainConfig(tfidf_lr=TfidfConfig(char_ngram_max=0, max_iter=300))
+    config = train_config(tfidf_lr=tfidf_config(char_ngram_max=0, max_iter=300))
     bundle = train("tfidf_lr", table, dev, LabelSpace.from_codebook(codebook), config, 13)
     assert bundle.prepare(["Subscribe to Harbor Ledger now."]) == [f"Subscribe to {MASK} now."]
     a = bundle.scores(["Harbor Ledger reported heavy losses."])
@@ -91,12 +92,11 @@ def test_trained_bundle_masks_numbers_only_when_asked(codebook):
 
     from framescope.classifiers.base import LabelSpace
     from framescope.classifiers.masking import NUMBER_MASK
-    from framescope.config import TfidfConfig, TrainConfig
-    from framescope.train import train
+    from framescope.training.train import train
 
     table, dev = labelled_table(3, 0), labelled_table(1, 50)
-    config = TrainConfig(
-        tfidf_lr=TfidfConfig(char_ngram_max=0, max_iter=300), mask_numbers=("tfidf_lr",)
+    config = train_config(
+        tfidf_lr=tfidf_config(char_ngram_max=0, max_iter=300), mask_numbers=("tfidf_lr",)
     )
     labels = LabelSpace.from_codebook(codebook)
     masked = train("tfidf_lr", table, dev, labels, config, 13)

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from pipeline_params import finetune_config, tfidf_config, train_config
 from synthetic import labelled_table
 
 from framescope.classifiers.base import LabelSpace
 from framescope.classifiers.bundle import predict_frame
-from framescope.config import FinetuneConfig, TrainConfig
-from framescope.train import train
+from framescope.training.train import train
 
 pytest.importorskip("onnxruntime", reason="onnxruntime is a pinned dependency")
 
@@ -28,10 +28,10 @@ def bundles(tiny_base_model, codebook, tmp_path_factory):
     from framescope.classifiers.onnx_runtime import to_onnx
 
     labels = LabelSpace.from_codebook(codebook)
-    config = TrainConfig(
+    config = train_config(
         family="finetune",
         base_model=str(tiny_base_model),
-        finetune=FinetuneConfig(epochs=1, learning_rate=1e-3, shared_encoder=False),
+        finetune=finetune_config(epochs=1, learning_rate=1e-3, shared_encoder=False),
     )
     bundle = train("finetune", labelled_table(2, 0), labelled_table(1, 50), labels, config, 3)
     folder = tmp_path_factory.mktemp("onnx")
@@ -73,10 +73,9 @@ def test_int8_keeps_the_first_half_of_the_ffn_outputs_in_fp32(bundles):
 
 def test_onnx_refuses_non_transformer_families(codebook, tmp_path):
     from framescope.classifiers.onnx_runtime import OnnxError, to_onnx
-    from framescope.config import TfidfConfig
 
     labels = LabelSpace.from_codebook(codebook)
-    config = TrainConfig(tfidf_lr=TfidfConfig(char_ngram_max=0, max_iter=200))
+    config = train_config(tfidf_lr=tfidf_config(char_ngram_max=0, max_iter=200))
     bundle = train("tfidf_lr", labelled_table(2, 0), labelled_table(1, 50), labels, config, 3)
     with pytest.raises(OnnxError, match="'tfidf_lr'"):
         to_onnx(bundle, tmp_path)

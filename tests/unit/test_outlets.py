@@ -8,7 +8,7 @@ import pytest
 
 from framescope import schema
 from framescope.classifiers.base import LabelSpace
-from framescope.outlets import metric_names, outlet_figures
+from framescope.compare.figures import metric_names, outlet_figures
 
 LABELS = LabelSpace(
     frame_ids=("chip", "cost"),
@@ -61,7 +61,9 @@ def test_metric_names_follow_the_label_space():
 
 
 def test_exact_shares_and_net_stance_without_boilerplate():
-    table = outlet_figures(_table(), LABELS, samples=200, seed=1).set_index(schema.OUTLET)
+    table = outlet_figures(_table(), LABELS, samples=200, seed=1, confidence=0.95).set_index(
+        schema.OUTLET
+    )
     assert list(table.index) == ["Herald", "Ledger"]
     herald, ledger = table.loc["Herald"], table.loc["Ledger"]
     # Herald content: [chip] fav, [chip, cost] unfav, [] fav, [cost] neutral
@@ -84,7 +86,9 @@ def test_exact_shares_and_net_stance_without_boilerplate():
 
 def test_polarity_comes_from_the_label_space():
     flipped = LabelSpace(LABELS.frame_ids, LABELS.stance_ids, "neutral", (-1, 0, 1))
-    table = outlet_figures(_table(), flipped, samples=100).set_index(schema.OUTLET)
+    table = outlet_figures(_table(), flipped, samples=100, confidence=0.95, seed=13).set_index(
+        schema.OUTLET
+    )
     assert table.loc["Herald", schema.NET_STANCE] == pytest.approx(-0.25)
 
 
@@ -101,7 +105,7 @@ def _bigger_table(seed: int = 0) -> pd.DataFrame:
 
 
 def test_intervals_contain_the_point_estimate():
-    table = outlet_figures(_bigger_table(), LABELS, samples=500, seed=3)
+    table = outlet_figures(_bigger_table(), LABELS, samples=500, seed=3, confidence=0.95)
     for name in metric_names(LABELS):
         low, high = table[f"{name}.{schema.CI_LOW}"], table[f"{name}.{schema.CI_HIGH}"]
         assert (low <= table[name] + 1e-12).all(), name
@@ -111,9 +115,9 @@ def test_intervals_contain_the_point_estimate():
 
 def test_intervals_are_deterministic_for_a_seed():
     data = _bigger_table()
-    first = outlet_figures(data, LABELS, samples=300, seed=7)
-    second = outlet_figures(data, LABELS, samples=300, seed=7)
-    other = outlet_figures(data, LABELS, samples=300, seed=8)
+    first = outlet_figures(data, LABELS, samples=300, seed=7, confidence=0.95)
+    second = outlet_figures(data, LABELS, samples=300, seed=7, confidence=0.95)
+    other = outlet_figures(data, LABELS, samples=300, seed=8, confidence=0.95)
     pd.testing.assert_frame_equal(first, second)
     ci = [c for c in first.columns if c.endswith(schema.CI_LOW) or c.endswith(schema.CI_HIGH)]
     assert not first[ci].equals(other[ci])
@@ -131,7 +135,9 @@ def test_wider_confidence_gives_wider_interval():
 
 
 def test_outlet_with_one_article_has_a_point_interval():
-    table = outlet_figures(_table(), LABELS, samples=200, seed=1).set_index(schema.OUTLET)
+    table = outlet_figures(_table(), LABELS, samples=200, seed=1, confidence=0.95).set_index(
+        schema.OUTLET
+    )
     ledger = table.loc["Ledger"]
     for name in metric_names(LABELS):
         low, high = ledger[f"{name}.{schema.CI_LOW}"], ledger[f"{name}.{schema.CI_HIGH}"]

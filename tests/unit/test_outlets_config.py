@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from pipeline_params import raw_params
 
 from framescope.config import ConfigError, load_params, parse_params
 
@@ -26,5 +27,5 @@ def test_comparison_params_load(repo_root):
 )
 def test_bad_comparison_params_name_the_key(raw, message):
     with pytest.raises(ConfigError) as err:
-        parse_params({"outlets": raw})
+        parse_params(raw_params({"outlets": raw}))
     assert str(err.value) == message

@@ -7,8 +7,8 @@ import pandas as pd
 import pytest
 
 from framescope import schema
-from framescope.outlets import outlet_figures
-from framescope.pairwise import (
+from framescope.compare.figures import outlet_figures
+from framescope.compare.pairwise import (
     benjamini_hochberg,
     compared_metrics,
     flag_evidence,
@@ -45,10 +45,14 @@ def test_flag_evidence_uses_both_minimums():
 
 def test_a_real_difference_is_significant_with_an_interval_excluding_zero(synthetic_scored):
     sentences, _, labels = synthetic_scored
-    table = pairwise_differences(sentences, labels, ["Herald", "Ledger"], samples=400, seed=3)
+    table = pairwise_differences(
+        sentences, labels, ["Herald", "Ledger"], samples=400, seed=3, confidence=0.95, alpha=0.05
+    )
     assert len(table) == len(compared_metrics(labels))  # one pair
     chip = table.set_index(schema.METRIC).loc[schema.frame_share("bargaining_chip")]
-    figures = outlet_figures(sentences, labels, samples=100).set_index(schema.OUTLET)
+    figures = outlet_figures(sentences, labels, samples=100, confidence=0.95, seed=13).set_index(
+        schema.OUTLET
+    )
     expected = (
         figures.loc["Herald", "frame_share.bargaining_chip"]
         - figures.loc["Ledger", "frame_share.bargaining_chip"]
@@ -71,7 +75,15 @@ def test_identical_outlets_do_not_differ(synthetic_scored):
             schema.ARTICLE_ID: ledger[schema.ARTICLE_ID] + "-twin",
         }
     )
-    table = pairwise_differences(pd.concat([ledger, twin]), labels, ["Ledger", "Twin"], samples=200)
+    table = pairwise_differences(
+        pd.concat([ledger, twin]),
+        labels,
+        ["Ledger", "Twin"],
+        samples=200,
+        confidence=0.95,
+        alpha=0.05,
+        seed=13,
+    )
     assert (table[schema.DIFFERENCE] == 0).all()
     assert (table[schema.P_VALUE] == 1).all()
     assert not table[schema.SIGNIFICANT].any()
@@ -98,7 +110,15 @@ def test_null_p_values_are_not_too_small():
                         schema.BOILERPLATE: False,
                     }
                 )
-    table = pairwise_differences(pd.DataFrame(rows), labels, ["A", "B", "C", "D"], samples=300)
+    table = pairwise_differences(
+        pd.DataFrame(rows),
+        labels,
+        ["A", "B", "C", "D"],
+        samples=300,
+        confidence=0.95,
+        alpha=0.05,
+        seed=13,
+    )
     assert len(table) == 6 * 2
     assert table[schema.P_VALUE].min() > 0.005
     assert not table[schema.SIGNIFICANT].any()
@@ -106,14 +126,20 @@ def test_null_p_values_are_not_too_small():
 
 def test_only_the_listed_outlets_are_compared(synthetic_scored):
     sentences, _, labels = synthetic_scored
-    table = pairwise_differences(sentences, labels, ["Herald", "Ledger"], samples=100)
+    table = pairwise_differences(
+        sentences, labels, ["Herald", "Ledger"], samples=100, confidence=0.95, alpha=0.05, seed=13
+    )
     assert set(table[schema.OUTLET_A]) | set(table[schema.OUTLET_B]) == {"Herald", "Ledger"}
 
 
 def test_pairwise_is_deterministic_for_a_seed(synthetic_scored):
     sentences, _, labels = synthetic_scored
     outlets = ["Herald", "Ledger", "Tiny"]
-    first = pairwise_differences(sentences, labels, outlets, samples=200, seed=4)
-    second = pairwise_differences(sentences, labels, outlets, samples=200, seed=4)
+    first = pairwise_differences(
+        sentences, labels, outlets, samples=200, seed=4, confidence=0.95, alpha=0.05
+    )
+    second = pairwise_differences(
+        sentences, labels, outlets, samples=200, seed=4, confidence=0.95, alpha=0.05
+    )
     pd.testing.assert_frame_equal(first, second)
     assert len(first) == 3 * len(compared_metrics(labels))

@@ -12,15 +12,15 @@ import sys
 from pathlib import Path
 
 import pytest
+from pipeline_params import outlets_config
 from synthetic import XSS_SENTENCE
 
 from framescope import schema
-from framescope.charts import comparison_charts
-from framescope.compare import compare_scored, read_comparison, write_comparison
-from framescope.config import OutletsConfig
-from framescope.report import render_report
+from framescope.compare.charts import comparison_charts
+from framescope.compare.comparison import compare_scored, read_comparison, write_comparison
+from framescope.compare.report import render_report
 
-CONFIG = OutletsConfig(bootstrap_samples=200, min_articles=3, min_sentences=30, top_k=3)
+CONFIG = outlets_config(bootstrap_samples=200, min_articles=3, min_sentences=30, top_k=3)
 
 
 def _metrics_file(folder: Path) -> Path:
@@ -155,8 +155,8 @@ def test_cli_outlets_with_bad_metrics_file_is_one_line_error(synthetic_scored_di
 
 
 def test_no_sufficient_outlet_means_no_tests_and_says_so(synthetic_scored_dir):
-    config = OutletsConfig(bootstrap_samples=100, min_articles=50)
-    comparison = compare_scored(synthetic_scored_dir, config)
+    config = outlets_config(bootstrap_samples=100, min_articles=50)
+    comparison = compare_scored(synthetic_scored_dir, config, seed=13)
     assert (comparison.outlets[schema.EVIDENCE] == "insufficient").all()
     assert comparison.pairwise.empty and schema.Q_VALUE in comparison.pairwise.columns
     charts = comparison_charts(comparison.outlets, comparison.trends, comparison.labels)

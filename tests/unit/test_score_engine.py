@@ -13,13 +13,15 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from pipeline_params import outlets_config
 
-from framescope import schema, workers
-from framescope.outlets import outlet_figures
-from framescope.parts import PartStore
-from framescope.predictor import CacheCount, SentencePredictor, sentence_key
-from framescope.score import ScoreError, ScoreSettings, score_paths
-from framescope.scored import read_scored
+from framescope import schema
+from framescope.compare.figures import outlet_figures
+from framescope.scoring import workers
+from framescope.scoring.engine import ScoreError, ScoreSettings, score_paths
+from framescope.scoring.output import read_scored
+from framescope.scoring.parts import PartStore
+from framescope.scoring.predictor import CacheCount, SentencePredictor, sentence_key
 
 _OPENERS = [
     "Kyiv sees the captured land as a bargaining chip for talks",
@@ -82,7 +84,15 @@ def corpus(tmp_path_factory) -> Path:
 @pytest.fixture(scope="module")
 def reference(corpus, scoring_model, tmp_path_factory):
     out = tmp_path_factory.mktemp("reference") / "out"
-    summary = score_paths([str(corpus)], out, scoring_model, samples=100, settings=_settings())
+    summary = score_paths(
+        [str(corpus)],
+        out,
+        scoring_model,
+        samples=100,
+        settings=_settings(),
+        confidence=0.95,
+        seed=13,
+    )
     return out, summary
 
 
@@ -103,7 +113,13 @@ def test_parts_and_manifest(reference):
 def test_chunk_size_changes_parts_not_results(corpus, scoring_model, reference, tmp_path):
     out, _ = reference
     score_paths(
-        [str(corpus)], tmp_path, scoring_model, samples=100, settings=_settings(chunk_size=1000)
+        [str(corpus)],
+        tmp_path,
+        scoring_model,
+        samples=100,
+        settings=_settings(chunk_size=1000),
+        confidence=0.95,
+        seed=13,
     )
     one = pd.read_parquet(tmp_path / "sentences.parquet")
     many = pd.read_parquet(out / "sentences.parquet")
@@ -114,7 +130,7 @@ def test_chunk_size_changes_parts_not_results(corpus, scoring_model, reference, 
 def test_outlet_figures_part_by_part_equal_figures_on_the_whole_table(reference):
     out, _ = reference
     sentences, labels = read_scored(out)
-    whole = outlet_figures(sentences, labels, samples=100)
+    whole = outlet_figures(sentences, labels, samples=100, confidence=0.95, seed=13)
     streamed = pd.read_csv(out / "outlets.csv")
     pd.testing.assert_frame_equal(whole, streamed, check_dtype=False, atol=1e-12)
 
@@ -136,7 +152,15 @@ def _crash_after_parts(corpus, scoring_model, out: Path, monkeypatch, parts: int
 
     monkeypatch.setattr(PartStore, "save_manifest", crashing)
     with pytest.raises(Crash):
-        score_paths([str(corpus)], out, scoring_model, samples=100, settings=_settings())
+        score_paths(
+            [str(corpus)],
+            out,
+            scoring_model,
+            samples=100,
+            settings=_settings(),
+            confidence=0.95,
+            seed=13,
+        )
     monkeypatch.setattr(PartStore, "save_manifest", real)
 
 
@@ -148,7 +172,13 @@ def test_resume_after_a_crash_equals_an_uninterrupted_run(
     _crash_after_parts(corpus, scoring_model, tmp_path, monkeypatch, parts=crash_at - 1)
     assert json.loads((tmp_path / "manifest.json").read_text())["status"] == "running"
     summary = score_paths(
-        [str(corpus)], tmp_path, scoring_model, samples=100, settings=_settings(resume=True)
+        [str(corpus)],
+        tmp_path,
+        scoring_model,
+        samples=100,
+        settings=_settings(resume=True),
+        confidence=0.95,
+        seed=13,
     )
     out, expected = reference
     assert snapshot(tmp_path) == snapshot(out)
@@ -171,13 +201,24 @@ def test_resume_with_other_settings_is_refused(corpus, scoring_model, reference,
             tmp_path / "out",
             scoring_model,
             settings=_settings(chunk_size=3, resume=True),
+            samples=100,
+            confidence=0.95,
+            seed=13,
         )
 
 
 def test_a_fresh_run_replaces_an_old_output(corpus, scoring_model, tmp_path):
     (tmp_path / "sentences.parquet").mkdir()
     (tmp_path / "sentences.parquet" / "part-09999.parquet").write_text("stale")
-    score_paths([str(corpus)], tmp_path, scoring_model, samples=100, settings=_settings())
+    score_paths(
+        [str(corpus)],
+        tmp_path,
+        scoring_model,
+        samples=100,
+        settings=_settings(),
+        confidence=0.95,
+        seed=13,
+    )
     assert not (tmp_path / "sentences.parquet" / "part-09999.parquet").exists()
 
 
@@ -223,7 +264,13 @@ def repeats_corpus(corpus, tmp_path_factory) -> Path:
 def repeats_reference(repeats_corpus, scoring_model, tmp_path_factory):
     out = tmp_path_factory.mktemp("repeats_reference") / "out"
     summary = score_paths(
-        [str(repeats_corpus)], out, scoring_model, samples=100, settings=_settings()
+        [str(repeats_corpus)],
+        out,
+        scoring_model,
+        samples=100,
+        settings=_settings(),
+        confidence=0.95,
+        seed=13,
     )
     return out, summary
 
@@ -238,7 +285,13 @@ def test_workers_write_what_one_process_writes(
     out, expected = repeats_reference
     assert expected.duplicates == 3 and expected.cache_hits > 0
     summary = score_paths(
-        [str(repeats_corpus)], tmp_path, scoring_model, samples=100, settings=_settings(workers=2)
+        [str(repeats_corpus)],
+        tmp_path,
+        scoring_model,
+        samples=100,
+        settings=_settings(workers=2),
+        confidence=0.95,
+        seed=13,
     )
     assert snapshot(tmp_path) == snapshot(out)
     assert _numbers(summary) == _numbers(expected)  # cache hits and duplicates included
@@ -256,7 +309,15 @@ def test_workers_keep_a_bounded_number_of_chunks_in_flight(
         seen.append(len(self.queue))
 
     monkeypatch.setattr(workers.Pool, "submit", counting)
-    score_paths([str(corpus)], tmp_path, scoring_model, samples=100, settings=_settings(workers=2))
+    score_paths(
+        [str(corpus)],
+        tmp_path,
+        scoring_model,
+        samples=100,
+        settings=_settings(workers=2),
+        confidence=0.95,
+        seed=13,
+    )
     assert len(seen) == 9  # the pool was used, for every part
     assert max(seen) == 2 * workers.IN_FLIGHT_PER_WORKER
 
@@ -272,6 +333,8 @@ def test_one_chunk_is_scored_without_a_pool(corpus, scoring_model, tmp_path, mon
         scoring_model,
         samples=100,
         settings=_settings(workers=2, chunk_size=1000),
+        confidence=0.95,
+        seed=13,
     )
     assert summary.scored == 60
 
@@ -292,7 +355,13 @@ def test_resume_with_workers_equals_an_uninterrupted_run(
     monkeypatch.setattr(PartStore, "save_manifest", crashing)
     with pytest.raises(Crash):
         score_paths(
-            [str(corpus)], tmp_path, scoring_model, samples=100, settings=_settings(workers=first)
+            [str(corpus)],
+            tmp_path,
+            scoring_model,
+            samples=100,
+            settings=_settings(workers=first),
+            confidence=0.95,
+            seed=13,
         )
     monkeypatch.setattr(PartStore, "save_manifest", real)
     # Workers may have written parts past the last one the manifest names: those are strays.
@@ -303,6 +372,8 @@ def test_resume_with_workers_equals_an_uninterrupted_run(
         scoring_model,
         samples=100,
         settings=_settings(workers=then, resume=True),
+        confidence=0.95,
+        seed=13,
     )
     out, expected = reference
     assert snapshot(tmp_path) == snapshot(out)
@@ -380,8 +451,7 @@ def test_kill_9_then_resume_equals_an_uninterrupted_run(scoring_model_path, tmp_
 def test_a_crashed_output_reads_only_the_parts_its_manifest_names(
     corpus, scoring_model, reference, tmp_path, monkeypatch
 ):
-    from framescope.compare import compare_scored
-    from framescope.config import OutletsConfig
+    from framescope.compare.comparison import compare_scored
 
     _crash_after_parts(corpus, scoring_model, tmp_path, monkeypatch, parts=3)
     on_disk = sorted(p.stem for p in (tmp_path / "sentences.parquet").glob("part-*.parquet"))
@@ -394,7 +464,7 @@ def test_a_crashed_output_reads_only_the_parts_its_manifest_names(
         ignore_index=True,
     )
     pd.testing.assert_frame_equal(sentences, expected)
-    comparison = compare_scored(tmp_path, OutletsConfig(bootstrap_samples=100), seed=1)
+    comparison = compare_scored(tmp_path, outlets_config(bootstrap_samples=100), seed=1)
     assert comparison.outlets["n_sentences"].sum() == (~expected[schema.BOILERPLATE]).sum()
 
 

@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 
 from framescope import schema
-from framescope.corpus import ReadOptions
-from framescope.score import ScoreSettings, score_paths
+from framescope.ingest.corpus import ReadOptions
+from framescope.scoring.engine import ScoreSettings, score_paths
 
 pytestmark = pytest.mark.slow
 
@@ -22,7 +22,7 @@ def both(scoring_model, scoring_model_path, tmp_path_factory):
         pytest.skip("Spark needs a Java runtime; none on PATH")
     from test_score_engine import make_corpus
 
-    from framescope.score_spark import score_spark
+    from framescope.scoring.spark import score_spark
 
     base = tmp_path_factory.mktemp("spark")
     corpus = make_corpus(base / "in", 40)
@@ -31,7 +31,13 @@ def both(scoring_model, scoring_model_path, tmp_path_factory):
     )
     settings = ScoreSettings(chunk_size=6, progress=False)
     local = score_paths(
-        [str(corpus)], base / "local", scoring_model, samples=100, settings=settings
+        [str(corpus)],
+        base / "local",
+        scoring_model,
+        samples=100,
+        settings=settings,
+        confidence=0.95,
+        seed=13,
     )
     spark = score_spark(
         [str(corpus)],
@@ -41,6 +47,8 @@ def both(scoring_model, scoring_model_path, tmp_path_factory):
         settings,
         master="local[2]",
         samples=100,
+        confidence=0.95,
+        seed=13,
     )
     return base, local, spark
 

@@ -8,7 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from framescope import schema
-from framescope.segment import normalise, segment, segment_articles, sentence_id
+from framescope.ingest.segment import normalise, segment, segment_articles, sentence_id
 
 CASES: list[tuple[str, list[str]]] = [
     # abbreviations

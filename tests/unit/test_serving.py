@@ -14,12 +14,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from pipeline_params import finetune_config, train_config
 from synthetic import labelled_table
 
 from framescope.classifiers.base import LabelSpace
-from framescope.config import FinetuneConfig, TrainConfig
-from framescope.serving import Serving, ServingError, serve
-from framescope.train import train
+from framescope.scoring.serving import Serving, ServingError, serve
+from framescope.training.train import train
 
 TEXTS = [
     "Kyiv sees the captured land as a bargaining chip for future talks.",
@@ -45,10 +45,10 @@ def finetune_model(tiny_base_model, codebook, tmp_path_factory) -> Path:
     from framescope.tracking import save_model
 
     labels = LabelSpace.from_codebook(codebook)
-    config = TrainConfig(
+    config = train_config(
         family="finetune",
         base_model=str(tiny_base_model),
-        finetune=FinetuneConfig(epochs=1, learning_rate=1e-3),
+        finetune=finetune_config(epochs=1, learning_rate=1e-3),
     )
     bundle = train("finetune", labelled_table(2, 0), labelled_table(1, 50), labels, config, 3)
     home = tmp_path_factory.mktemp("served")
@@ -128,7 +128,8 @@ def test_runtime_choices_that_cannot_apply_are_refused(choices, message):
 def test_the_cli_names_a_bad_precision_before_reading_anything(tmp_path):
     from typer.testing import CliRunner
 
-    from framescope.cli import UserError, app
+    from framescope.cli import app
+    from framescope.errors import UserError
 
     corpus = tmp_path / "corpus"
     corpus.mkdir()

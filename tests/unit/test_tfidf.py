@@ -9,13 +9,13 @@ import sys
 from pathlib import Path
 
 import numpy as np
+from pipeline_params import tfidf_config
 from synthetic import labelled_table
 
 from framescope import schema
 from framescope.classifiers.base import LabelSpace
 from framescope.classifiers.tfidf import fit_tfidf
-from framescope.config import TfidfConfig
-from framescope.dataset import label_arrays
+from framescope.labels.dataset import label_arrays
 
 TESTS = Path(__file__).resolve().parents[1]
 REPO = TESTS.parent
@@ -24,7 +24,7 @@ REPO = TESTS.parent
 FIT_AND_PICKLE = """
 import pickle, sys
 from framescope.classifiers.base import LabelSpace
-from framescope.codebook import load_codebook
+from framescope.labels.codebook import load_codebook
 from test_tfidf import _fit
 
 heads, texts = _fit(LabelSpace.from_codebook(load_codebook("labels/codebook.yaml")))
@@ -37,7 +37,7 @@ def _fit(labels: LabelSpace):
     table = labelled_table(2, 0)
     frames, stance, boilerplate = label_arrays(table, labels)
     texts = table[schema.TEXT].tolist()
-    heads = fit_tfidf(labels, texts, frames, stance, boilerplate, TfidfConfig(max_iter=300), 13)
+    heads = fit_tfidf(labels, texts, frames, stance, boilerplate, tfidf_config(max_iter=300), 13)
     return heads, texts
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from framescope import tracking
+from framescope.tracking import store
 
 
 def _dead_port() -> int:
@@ -84,10 +85,10 @@ def _locked_error() -> Exception:
 @pytest.fixture
 def quick_retries(monkeypatch, tmp_path: Path) -> Path:
     """Short waits, a fresh check cache, and MLFLOW_TRACKING_URI at a SQLite file in tmp_path."""
-    monkeypatch.setattr(tracking, "LOCK_ATTEMPTS", 4)
-    monkeypatch.setattr(tracking, "LOCK_BACKOFF_S", 0.2)
-    monkeypatch.setattr(tracking, "LOCK_PROBE_TIMEOUT_S", 0.2)
-    monkeypatch.setattr(tracking, "_checked", set())
+    monkeypatch.setattr(store, "LOCK_ATTEMPTS", 4)
+    monkeypatch.setattr(store, "LOCK_BACKOFF_S", 0.2)
+    monkeypatch.setattr(store, "LOCK_PROBE_TIMEOUT_S", 0.2)
+    monkeypatch.setattr(store, "_checked", set())
     db = tmp_path / "mlflow.db"
     monkeypatch.setenv("MLFLOW_TRACKING_URI", f"sqlite:///{db}")
     return db
@@ -116,7 +117,7 @@ def test_a_lock_that_stays_is_reported_in_one_line(quick_retries):
     with pytest.raises(tracking.TrackingError) as raised:
         tracking.retry_locked(locked)
     message = str(raised.value)
-    assert len(calls) == tracking.LOCK_ATTEMPTS
+    assert len(calls) == store.LOCK_ATTEMPTS
     assert f"MLFLOW_TRACKING_URI sqlite:///{quick_retries}" in message
     assert "database is locked" in message and "4 attempts" in message
     assert "--no-mlflow" in message and "\n" not in message
@@ -172,7 +173,7 @@ def test_a_run_waits_out_a_lock_and_is_recorded(quick_retries):
     with tracking.run("locks", "first"):
         tracking.log_metrics({"n": 1})
     holder = _hold_lock(quick_retries)
-    tracking._checked.clear()
+    store._checked.clear()
     release = threading.Timer(1.0, holder.close)
     release.start()
     try:

@@ -9,14 +9,14 @@ import pandas as pd
 import pytest
 
 from framescope import schema
-from framescope.correction import (
+from framescope.compare.correction import (
     MetricsError,
     correct_shares,
     read_frame_metrics,
 )
-from framescope.evidence import top_sentences
-from framescope.outlets import outlet_figures
-from framescope.trends import outlet_trends
+from framescope.compare.evidence import top_sentences
+from framescope.compare.figures import outlet_figures
+from framescope.compare.trends import outlet_trends
 
 
 def test_monthly_trends_count_articles_and_content_sentences(synthetic_scored):
@@ -78,7 +78,7 @@ def _metrics(precision, recall):
 
 def test_corrected_share_is_raw_times_precision_over_recall(synthetic_scored):
     sentences, _, labels = synthetic_scored
-    table = outlet_figures(sentences, labels, samples=100)
+    table = outlet_figures(sentences, labels, samples=100, confidence=0.95, seed=13)
     corrected = correct_shares(table, labels, _metrics(0.5, 0.8))
     raw = table["frame_share.costly_risk"]
     assert corrected["frame_share_corrected.costly_risk"].to_numpy() == pytest.approx(
@@ -91,7 +91,7 @@ def test_corrected_share_is_raw_times_precision_over_recall(synthetic_scored):
 
 def test_corrected_share_is_clipped_and_nan_without_recall(synthetic_scored):
     sentences, _, labels = synthetic_scored
-    table = outlet_figures(sentences, labels, samples=100)
+    table = outlet_figures(sentences, labels, samples=100, confidence=0.95, seed=13)
     high = correct_shares(table, labels, _metrics(1.0, 0.1))
     assert high["frame_share_corrected.bargaining_chip"].max() == 1.0
     assert high["frame_share_corrected.bargaining_chip"].between(0, 1).all()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from framescope.walk import list_files
+from framescope.ingest.walk import list_files
 
 
 def _all(_path) -> bool:

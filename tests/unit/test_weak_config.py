@@ -6,9 +6,10 @@ from pathlib import Path
 
 import pytest
 import yaml
+from pipeline_params import raw_params
 
-from framescope.codebook import CodebookError, load_codebook
 from framescope.config import ConfigError, parse_params
+from framescope.labels.codebook import CodebookError, load_codebook
 
 REAL = Path(__file__).resolve().parents[2] / "labels" / "codebook.yaml"
 
@@ -69,7 +70,7 @@ def test_codebook_without_weak_section_still_loads(tmp_path):
 )
 def test_bad_weak_params_name_the_key(raw, message):
     with pytest.raises(ConfigError, match=message):
-        parse_params(raw)
+        parse_params(raw_params(raw))
 
 
 def test_default_params_train_on_gold_only(repo_root):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from framescope.codebook import WeakCues, load_codebook
+from framescope.labels.codebook import WeakCues, load_codebook
 from framescope.weak.cues import CueMatcher, attributed
 from framescope.weak.lfs import (
     ABSENT,
@@ -160,7 +160,7 @@ def test_article_sentence(codebook):
 
 
 def test_other_language_with_the_offline_detector(codebook):
-    from framescope.langid import detect
+    from framescope.ingest.langid import detect
 
     lf = other_language_lf(codebook.language, detect)
     assert lf(X("Підписуйтеся на наш канал, щоб першими дізнаватися новини.")) == PRESENT

@@ -5,12 +5,12 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from pipeline_params import train_config, weak_config
 from synthetic import labelled_table
 
 from framescope import schema
 from framescope.classifiers.base import LabelSpace
-from framescope.config import TrainConfig, WeakConfig
-from framescope.train import fit_heads, resample_by_weight
+from framescope.training.train import fit_heads, resample_by_weight
 from framescope.weak.labeller import label_corpus, label_model_rows
 from framescope.weak.lfs import STANCE
 from framescope.weak.silver import (
@@ -54,7 +54,7 @@ def weak_result(request):
     unlabelled = pd.concat(
         [_unlabelled(), _gold().query("split == 'test'").head(2)[_unlabelled().columns]]
     )
-    return label_corpus(codebook, unlabelled, _gold(), WeakConfig(), detect=lambda t: "en")
+    return label_corpus(codebook, unlabelled, _gold(), weak_config(), detect=lambda t: "en")
 
 
 def test_silver_labels_follow_the_cues(weak_result):
@@ -142,7 +142,7 @@ def test_silver_weight_changes_the_tfidf_model():
     found = {}
     for weight in (0.01, 5.0):
         heads = fit_heads(
-            "tfidf_lr", mix_silver(gold, flipped, weight), gold, labels, TrainConfig(), 0
+            "tfidf_lr", mix_silver(gold, flipped, weight), gold, labels, train_config(), 0
         )
         found[weight] = labels.stance_ids[heads.scores(text).stance[0].argmax()]
     assert found == {0.01: "favorable", 5.0: "unfavorable"}

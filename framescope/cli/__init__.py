@@ -1,0 +1,11 @@
+"""The `framescope` command line: one module per group of commands, registered on one app.
+
+Exit codes are in `framescope.errors`.
+"""
+
+from framescope.cli import annotate, outlets, predict, score  # noqa: F401  (registers commands)
+from framescope.cli.app import app, main
+
+app.add_typer(annotate.annotate_app, name="annotate")
+
+__all__ = ["app", "main"]

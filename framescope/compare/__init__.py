@@ -1,0 +1,1 @@
+"""Comparing outlets: figures, pairwise tests, trends, evidence, correction, charts, report."""

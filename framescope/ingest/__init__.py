@@ -1,0 +1,1 @@
+"""Reading coverage: input formats, folders walked, sentences segmented, languages told apart."""

@@ -1,0 +1,1 @@
+"""Batch scoring: local and Spark engines, workers, the Parquet part store, serving, progress."""

@@ -1,0 +1,1 @@
+"""Training: fit a family, select the champion, evaluate it, and counterfactual augmentation."""
