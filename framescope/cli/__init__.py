@@ -3,7 +3,7 @@
 Exit codes are in `framescope.errors`.
 """
 
-from framescope.cli import annotate, outlets, predict, score  # noqa: F401  (registers commands)
+from framescope.cli import annotate, authored, outlets, predict, score  # noqa: F401  (commands)
 from framescope.cli.app import app, main
 
 app.add_typer(annotate.annotate_app, name="annotate")
