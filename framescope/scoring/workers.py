@@ -28,6 +28,7 @@ from typing import Any
 
 import pandas as pd
 
+import framescope
 from framescope import schema
 from framescope.ingest import langid
 from framescope.ingest.segment import segment_articles
@@ -135,7 +136,7 @@ def _score_in_worker(index: int, chunk: Chunk) -> tuple[dict[str, Any], bytes]:
 def _own_code_first() -> Iterator[None]:
     """Workers import the framescope this process runs, not the copy a model carries: MLflow
     puts a loaded model's code/ folder first on sys.path, and spawned children inherit it."""
-    root = str(Path(__file__).resolve().parents[1])
+    root = str(Path(framescope.__file__).resolve().parents[1])
     saved = list(sys.path)
     sys.path.insert(0, root)
     try:

@@ -9,6 +9,7 @@ from typing import Any
 
 import pandas as pd
 
+import framescope
 from framescope.classifiers.bundle import ARTIFACT, Bundle, predict_frame, write_bundle
 from framescope.tracking.store import _mlflow, retry_locked
 
@@ -45,7 +46,7 @@ def _model_kwargs(bundle: Bundle, example_texts: list[str], workdir: Path) -> di
         "input_example": example,
         "pip_requirements": requirements,
         # The package travels with the model, so it loads where framescope is not installed.
-        "code_paths": [str(Path(__file__).parent)],
+        "code_paths": [str(Path(framescope.__file__).resolve().parent)],
     }
 
 

@@ -78,3 +78,14 @@ def test_cli_reads_a_model_directory_without_mlflow(scoring_model_path):
     loaded, uri = load_model(str(scoring_model_path))
     assert isinstance(loaded.model, LocalModel)
     assert Path(uri) == scoring_model_path
+
+
+def test_a_saved_model_carries_the_whole_package(scoring_model_path):
+    """The pyfunc loads where framescope is not installed: its code/ folder holds the package,
+    every subpackage included (not only the module that saved it)."""
+    import framescope
+
+    code = scoring_model_path / "code" / "framescope"
+    package = Path(framescope.__file__).parent
+    shipped = {p.relative_to(code) for p in code.rglob("*.py")}
+    assert {p.relative_to(package) for p in package.rglob("*.py")} <= shipped
