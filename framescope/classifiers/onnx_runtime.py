@@ -132,7 +132,7 @@ def fp32_matmuls(path: Path) -> list[str]:
     feed-forward down-projections (after GELU) have outliers that one scale serves badly, and
     in the early layers the error carries through the rest of the network: with every MatMul
     in int8, the fine-tuned MiniLM's stance agreed with fp32 on 90% of real sentences; with the
-    first three of six layers' FFN outputs kept in fp32, 95% (README, Model throughput).
+    first three of six layers' FFN outputs kept in fp32, 95% (docs/performance.md).
     """
     import onnx
 

@@ -7,7 +7,7 @@ per token against 2·L·H for attention itself. `unpadded_hidden` runs those lay
 tokens only, packed into one (tokens, hidden) matrix, and lays them out padded again just for
 attention, which needs the (batch, length) grid. Rows are moved with `index_select` and
 `index_copy`, whose gradients PyTorch documents as deterministic on CUDA too; but the
-fine-tune uses this pass on the CPU only, where it was measured (README, Speed).
+fine-tune uses this pass on the CPU only, where it was measured (docs/performance.md).
 
 It computes what Hugging Face's `BertModel.forward` computes, for the real tokens (the padded
 positions come back as zeros; mean pooling ignores them either way), up to float rounding, and

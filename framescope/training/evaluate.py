@@ -170,7 +170,7 @@ def candidate_metrics(
     test: pd.DataFrame,
     labels: LabelSpace,
 ) -> dict[str, Any]:
-    """What selection and the README compare: dev score, and headline metrics on dev and test."""
+    """What selection and docs/models.md compare: dev score, headline metrics on dev and test."""
     report = {
         name: evaluate(predict(table), table, labels)
         for name, table in (("dev", dev), ("test", test))

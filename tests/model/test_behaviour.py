@@ -35,7 +35,7 @@ def _labels(row) -> tuple:
 
 
 # The MiniLM families pass these only when trained with counterfactual copies (train.augment);
-# embed_lr on its own still fails them (README, Results), the champion must not.
+# embed_lr on its own still fails them (docs/models.md), the champion must not.
 
 
 def test_outlet_names_and_numbers_do_not_change_labels(predict):
