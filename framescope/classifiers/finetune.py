@@ -148,8 +148,12 @@ def fit_finetune(
     base_model: str,
     seed: int,
     log: Any = None,
+    on_epoch: Any = None,
 ) -> FinetuneHeads:
     """Fine-tune one model (shared encoder) or one per head, keeping each one's best dev epoch.
+
+    `on_epoch(epoch, metrics)` gets each epoch's loss and dev score; with one model per head,
+    the metric names start with the head (`frames.loss`).
 
     Trained on `cfg.device`; returned on the CPU, where every saved model is loaded.
     """
@@ -180,11 +184,29 @@ def fit_finetune(
         ).to(device)
         # A view with just this model, so the dev score can be read during training.
         probe = FinetuneHeads(labels, (group,), cfg.dropout, tokenizer=tokenizer, models=[model])
-        best = train_one(model, probe, train_data, losses, dev_texts, dev_targets, cfg, seed, log)
+        best = train_one(
+            model,
+            probe,
+            train_data,
+            losses,
+            dev_texts,
+            dev_targets,
+            cfg,
+            seed,
+            log,
+            _per_group(on_epoch, group, len(groups)),
+        )
         model.load_state_dict(best)
         model.to("cpu").eval()
         trained.append(model)
     return FinetuneHeads(labels, groups, cfg.dropout, tokenizer=tokenizer, models=trained)
+
+
+def _per_group(on_epoch: Any, group: tuple[str, ...], n_groups: int) -> Any:
+    if on_epoch is None or n_groups == 1:
+        return on_epoch
+    prefix = "+".join(group)
+    return lambda epoch, metrics: on_epoch(epoch, {f"{prefix}.{k}": v for k, v in metrics.items()})
 
 
 __all__ = ["FinetuneHeads", "Targets", "build_module", "fit_finetune", "resolve_device"]

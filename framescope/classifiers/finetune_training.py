@@ -209,7 +209,10 @@ def train_one(
     cfg: FinetuneConfig,
     seed: int,
     log: Any,
+    on_epoch: Any = None,
 ) -> dict[str, Any]:
+    """Train `model`, returning its state at the best dev epoch. `on_epoch(epoch, {"loss",
+    "dev_score"})`, when given, is called after every epoch (MLflow step metrics)."""
     torch = torch_module()
     from transformers import get_linear_schedule_with_warmup
 
@@ -260,6 +263,8 @@ def train_one(
             f"finetune {'+'.join(group)} epoch {epoch}: "
             f"loss {running / len(loader):.4f}, dev {score:.4f}"
         )
+        if on_epoch is not None:
+            on_epoch(epoch, {"loss": running / len(loader), "dev_score": score})
         if score > best_score:
             best_score, best_state, stale = score, copy.deepcopy(model.state_dict()), 0
         else:

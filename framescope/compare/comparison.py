@@ -187,9 +187,14 @@ def compare_scored(
 
 
 def log_comparison(
-    comparison: Comparison, experiment: str, params: dict[str, Any] | None = None
+    comparison: Comparison,
+    experiment: str,
+    params: dict[str, Any] | None = None,
+    scored: str | Path | None = None,
 ) -> str:
-    """Parent run + one child per outlet, the tables and the charts; returns the parent id."""
+    """Parent run + one child per outlet, the tables and the charts; returns the parent id.
+
+    `scored` (the folder compared) becomes every run's input dataset."""
     from framescope import tracking
     from framescope.compare.charts import comparison_charts
 
@@ -208,4 +213,5 @@ def log_comparison(
             "evidence.json": comparison.evidence,
         },
         charts=comparison_charts(comparison.outlets, comparison.trends, comparison.labels),
+        scored=scored,
     )

@@ -1,9 +1,17 @@
 """Every MLflow call framescope makes lives in this package: `store` (where runs go and that it
-answers), `runs` (runs, metrics, artifacts, outlet runs) and `models` (pyfunc models).
+answers), `runs` (runs, metrics, artifacts, outlet runs), `lineage` (input datasets, lineage
+tags) and `models` (pyfunc models).
 
 The names below are the API the stages use: `from framescope import tracking; tracking.run(...)`.
 """
 
+from framescope.tracking.lineage import (
+    content_hash,
+    dataset,
+    lineage_tags,
+    log_input,
+    tag_model_version,
+)
 from framescope.tracking.models import (
     input_example_texts,
     load_model,
@@ -14,6 +22,7 @@ from framescope.tracking.models import (
 from framescope.tracking.runs import (
     git_commit,
     log_artifact,
+    log_epoch,
     log_metrics,
     log_outlet_comparison,
     log_table,
@@ -33,10 +42,15 @@ __all__ = [
     "check",
     "check_server",
     "check_store",
+    "content_hash",
+    "dataset",
     "git_commit",
     "input_example_texts",
+    "lineage_tags",
     "load_model",
     "log_artifact",
+    "log_epoch",
+    "log_input",
     "log_metrics",
     "log_model",
     "log_outlet_comparison",
@@ -45,5 +59,6 @@ __all__ = [
     "retry_locked",
     "run",
     "save_model",
+    "tag_model_version",
     "tracking_uri",
 ]

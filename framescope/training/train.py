@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 import numpy as np
 import pandas as pd
@@ -16,6 +16,9 @@ from framescope.config import TrainConfig
 from framescope.labels.dataset import label_arrays
 from framescope.training.augment import augment
 
+# on_epoch(epoch, metrics): called after each training epoch (the fine-tune's loss, dev score).
+OnEpoch = Callable[[int, Mapping[str, float]], None]
+
 
 def fit_heads(
     family: str,
@@ -25,11 +28,14 @@ def fit_heads(
     config: TrainConfig,
     seed: int,
     log: Callable[[str], None] | None = None,
+    on_epoch: OnEpoch | None = None,
 ) -> Heads:
     """The family's raw heads, before calibration and thresholds.
 
     A `weight` column (silver rows, see framescope.weak) becomes sample weights for the LR
     families; finetune gets the rows resampled by weight instead (`resample_by_weight`).
+    `on_epoch(epoch, {"loss", "dev_score"})` follows the fine-tune epoch by epoch; the
+    other families have no epochs.
     """
     weight = _sample_weight(train_set)
     if family == "finetune" and weight is not None:
@@ -68,6 +74,7 @@ def fit_heads(
             config.base_model,
             seed,
             log,
+            on_epoch,
         )
     raise ValueError(f"train.family: unknown family {family!r}")  # config validation stops this
 
@@ -99,6 +106,7 @@ def train(
     config: TrainConfig,
     seed: int,
     log: Callable[[str], None] | None = None,
+    on_epoch: OnEpoch | None = None,
 ) -> Bundle:
     """Fit the family on train; calibrate probabilities and tune per-frame thresholds on dev.
 
@@ -115,7 +123,9 @@ def train(
     numbers = NumberMask() if family in config.mask_numbers else None
     if numbers is not None:
         train_set, dev_set = _masked(train_set, numbers), _masked(dev_set, numbers)
-    heads = fit_heads(family, train_set, dev_set, labels, config, seed, log)
+    # Passed on only when set: a stand-in fit_heads (tests) may not take it.
+    extra = {"on_epoch": on_epoch} if on_epoch is not None else {}
+    heads = fit_heads(family, train_set, dev_set, labels, config, seed, log, **extra)
     return finish(family, heads, dev_set, labels, config.threshold_grid_step, mask, numbers)
 
 
