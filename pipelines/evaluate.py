@@ -33,13 +33,19 @@ registry = json.loads(Path(args.registry).read_text())
 with tracking.run(
     params.tracking.experiment,
     "evaluate",
-    run_name="evaluate test split",
+    run_name=f"evaluate champion v{registry['version']} ({registry['family']}) on test split",
+    description=(
+        f"The champion ({registry['family']}, {registry['registered_model']} version "
+        f"{registry['version']}) on the {len(test)} test sentences of {args.labelled}: "
+        "headline metrics, calibration, per-outlet slices."
+    ),
     tags={
         "model_uri": registry["model_uri"],
         "model_version": registry["version"],
         "family": registry["family"],
     },
 ):
+    tracking.log_input(args.labelled, "test", test, name="labelled:test")
     tracking.log_metrics(headline)
     tracking.log_artifact(args.report)
     by_outlet = pd.DataFrame.from_dict(metrics["slices"]["outlet"], orient="index")

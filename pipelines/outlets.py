@@ -11,6 +11,7 @@ log_comparison(
     comparison,
     params.tracking.experiment,
     params={"outlets": params.section("outlets"), "seed": params.seed},
+    scored=args.scored,
 )
 tested = int((comparison.outlets["evidence"] == "ok").sum())
 print(f"outlets: {len(comparison.outlets)} outlets, {tested} tested pairwise")

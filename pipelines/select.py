@@ -47,19 +47,36 @@ if choice.family == ENSEMBLE:
 else:
     shutil.copytree(dirs[choice.family], args.model)
     bundle = read_bundle(bundle_directory(dirs[choice.family]))
+made_by = params.train.families if choice.family == ENSEMBLE else [choice.family]
 with tracking.run(
     params.tracking.experiment,
     "select",
     {"train.family": params.train.family, "train.families": list(params.train.families)},
-    run_name=f"select {choice.family}",
+    run_name=f"select champion: {choice.family}",
     tags={"family": choice.family, "reason": choice.reason},
+    description=(
+        f"Champion {choice.family} ({choice.reason}) among {', '.join(candidates)} by dev "
+        f"score, registered as {params.tracking.registered_model}@{params.tracking.alias}; "
+        "the model version's lineage.* tags give the commit, data hashes and params."
+    ),
 ) as run:
+    if ensemble is not None:
+        tracking.log_input(args.labelled, "validation", parts["dev"], name="labelled:dev")
     tracking.log_metrics({f"dev_score.{f}": s for f, s in choice.scores.items()})
     registered = tracking.log_model(
         bundle,
         tracking.input_example_texts(args.model),
         params.tracking.registered_model,
         params.tracking.alias,
+    )
+    # Which code, data (dvc.lock hashes) and params made it: split -> weak_label -> train.
+    tracking.tag_model_version(
+        registered["registered_model"],
+        registered["version"],
+        tracking.lineage_tags(
+            ["split", "weak_label", *(f"train@{f}" for f in made_by)], tracking.git_commit()
+        )
+        | {"family": choice.family, "select_run_id": run.info.run_id},
     )
 write_json({**registered, "run_id": run.info.run_id, "family": choice.family}, args.registry)
 write_json(

@@ -35,9 +35,17 @@ with tracking.run(
     params.tracking.experiment,
     "weak_label",
     {"weak": params.section("weak")},
-    "weak_label",
+    f"weak_label {', '.join(params.weak.inputs)}: {len(result.silver)} silver sentences",
     tags={f"label_model.{t}": r["chosen"] for t, r in result.label_models.items()},
+    description=(
+        f"Labelling functions over {', '.join(params.weak.inputs)} -> {args.silver}; label "
+        f"models compared on the gold dev split of {args.labelled}."
+    ),
 ):
+    for path in params.weak.inputs:
+        tracking.log_input(path, "weak_labelling")
+    dev = pd.read_parquet(args.labelled).query(f"{schema.SPLIT} == 'dev'")
+    tracking.log_input(args.labelled, "validation", dev, name="labelled:dev")
     tracking.log_metrics(
         {
             f"{t}.{m}.dev_f1": s["f1"]

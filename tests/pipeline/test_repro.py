@@ -242,8 +242,65 @@ def test_outlets_parent_with_one_child_per_outlet(repro, runs):
 
 def test_top_level_runs_have_git_commit(runs):
     top = [r for r in runs if "mlflow.parentRunId" not in r.data.tags]
-    assert len(top) == 5  # weak_label, train, select, evaluate, outlets parent
+    assert len(top) == 6  # weak_label, train, select, evaluate, score, outlets parent
     assert all(r.data.tags.get("git_commit") for r in top)
+
+
+def _inputs(run) -> dict[str, tuple[str, str, str]]:
+    """name -> (digest, source JSON, context) of a run's input datasets."""
+    return {
+        d.dataset.name: (
+            d.dataset.digest,
+            d.dataset.source,
+            next(t.value for t in d.tags if t.key == "mlflow.data.context"),
+        )
+        for d in run.inputs.dataset_inputs
+    }
+
+
+def test_runs_name_their_input_datasets_with_dvc_digests(repro, client, runs):
+    """Train, evaluate and score runs say which data (and which version of it) they read."""
+    import hashlib
+
+    copy = repro[0]
+    labelled = hashlib.md5((copy / "data/stages/labelled.parquet").read_bytes()).hexdigest()
+    lock = yaml.safe_load((copy / "dvc.lock").read_text())["stages"]
+    demo = next(d["md5"] for d in lock["score"]["deps"] if d["path"] == "data/demo")
+    scored = next(o["md5"] for o in lock["score"]["outs"] if o["path"] == "data/scored")
+    by_stage = {
+        r.data.tags.get("stage"): r for r in runs if "mlflow.parentRunId" not in r.data.tags
+    }
+
+    train = _inputs(by_stage["train"])
+    assert train["labelled:train"][0] == labelled and train["labelled:train"][2] == "training"
+    assert train["labelled:dev"][2] == "validation" and train["labelled:test"][2] == "test"
+    assert "data/stages/labelled.parquet" in train["labelled:train"][1]
+    assert by_stage["train"].info.run_name.startswith("train tfidf_lr on gold")
+    evaluate = _inputs(by_stage["evaluate"])["labelled:test"]
+    assert (evaluate[0], evaluate[2]) == (labelled, "test")
+    assert _inputs(by_stage["score"])["demo"][0] == demo
+    assert _inputs(by_stage["score"])["demo"][2] == "scoring"
+    outlet_runs = [r for r in runs if r.data.tags.get("stage") == "outlets"]
+    assert all(_inputs(r)["scored"][0] == scored for r in outlet_runs)
+    experiment = client.get_experiment_by_name("framescope")
+    assert experiment.tags["mlflow.experimentKind"] == "custom_model_development"
+    assert all(r.data.tags.get("mlflow.note.content") for r in by_stage.values())
+
+
+def test_the_champion_version_carries_its_lineage(repro, client):
+    """From the registered model to the code (commit) and data (dvc.lock hashes) that made it."""
+    copy = repro[0]
+    version = client.get_model_version_by_alias("framescope", "champion")
+    tags = version.tags
+    assert tags["lineage.git_commit"]
+    lock = yaml.safe_load((copy / "dvc.lock").read_text())["stages"]
+    for dep in lock["train@tfidf_lr"]["deps"]:
+        if dep["path"].startswith("data/"):
+            assert tags[f"lineage.dvc.{dep['path']}"] == dep["md5"], dep["path"]
+    gold = next(d["md5"] for d in lock["split"]["deps"] if d["path"] == "labels/gold")
+    assert tags["lineage.dvc.labels/gold"] == gold
+    assert json.loads(tags["lineage.params"])["train.tfidf_lr"]["char_ngram_max"] == 0
+    assert tags["family"] == "tfidf_lr"
 
 
 def test_every_run_has_git_commit(runs):
