@@ -25,8 +25,13 @@ def tracking_uri() -> str:
     return os.environ.get("MLFLOW_TRACKING_URI") or f"sqlite:///{Path.cwd() / 'mlflow.db'}"
 
 
-# A dead tracking server must fail fast, not after MLflow's default minutes of retries.
-_HTTP_DEFAULTS = {"MLFLOW_HTTP_REQUEST_TIMEOUT": "10", "MLFLOW_HTTP_REQUEST_MAX_RETRIES": "1"}
+# A dead tracking server must fail fast, not after MLflow's default minutes of retries. The
+# artifact progress bars (sub-second local copies in every stage log) are off unless asked for.
+_ENV_DEFAULTS = {
+    "MLFLOW_HTTP_REQUEST_TIMEOUT": "10",
+    "MLFLOW_HTTP_REQUEST_MAX_RETRIES": "1",
+    "MLFLOW_ENABLE_ARTIFACTS_PROGRESS_BAR": "false",
+}
 _checked: set[str] = set()
 
 
@@ -143,7 +148,7 @@ def _mlflow() -> Any:
     import mlflow
 
     uri = tracking_uri()
-    for key, value in _HTTP_DEFAULTS.items():
+    for key, value in _ENV_DEFAULTS.items():
         os.environ.setdefault(key, value)
     check(uri)
     mlflow.set_tracking_uri(uri)
