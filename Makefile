@@ -6,14 +6,26 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo -n)
 
 .PHONY: repro test lint chromium
 
+# Recipes that pipe pip through a filter must still fail when pip fails.
+SHELL := /bin/bash
+.SHELLFLAGS := -o pipefail -c
+
+# A pip configured with a local `file://` extra index that lacks a project (some machines here
+# have one: `pip config list`) prints one "Location 'file:///...' is ignored" warning per
+# project, pages of them. Only that message is dropped; every other warning and error shows.
+PIP_QUIET := 2>&1 | { grep -v "^WARNING: Location 'file://.*' is ignored: it is neither a file nor a directory\.$$" || true; }
+
 $(STAMP): pyproject.toml constraints.txt
-	python3 -m venv $(VENV)
-	$(PY) -m pip install -q --upgrade "pip>=24"
-	$(PY) -m pip install -q -c constraints.txt -e ".[dev]"
-	touch $(STAMP)
+	@echo "make: creating $(VENV) and installing framescope with its pinned dependencies (minutes on a new machine)"
+	@python3 -m venv $(VENV)
+	@$(PY) -m pip install -q --upgrade "pip>=24" $(PIP_QUIET)
+	@$(PY) -m pip install -q -c constraints.txt -e ".[dev]" $(PIP_QUIET)
+	@touch $(STAMP)
+	@echo "make: installed; activate with  . $(VENV)/bin/activate"
 
 repro: $(STAMP)  ## install everything, run the whole pipeline on the demo corpus (MLflow: ./mlflow.db)
-	. $(VENV)/bin/activate && dvc repro
+	@echo "make: running the pipeline (dvc repro): ingest, weak labels, train each family, select, evaluate, score, compare outlets"
+	@. $(VENV)/bin/activate && dvc repro
 
 REAL_DEV ?= ../shared/dev/kyiv_independent_kursk_dev.jsonl
 
@@ -27,7 +39,8 @@ chromium:
 # The model tier tests the trained champion, so `dvc repro` comes first (a no-op when up to date).
 # Then the champion is scored on the real dev set when it is there (CI has it; users may not).
 test: $(STAMP) chromium  ## install everything, train (dvc repro), run every test tier, evaluate on real text
-	. $(VENV)/bin/activate && dvc repro && pytest -q
+	@echo "make: bringing the pipeline up to date (dvc repro; a no-op when it is), then every test tier"
+	@. $(VENV)/bin/activate && dvc repro && pytest -q
 	@. $(VENV)/bin/activate && if [ -f "$(REAL_DEV)" ]; then \
 		framescope evaluate --gold "$(REAL_DEV)" --out metrics/real_dev.json; \
 	else echo "real-dev evaluation skipped: $(REAL_DEV) not found (it is in ../shared on CI)"; fi
