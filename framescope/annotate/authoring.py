@@ -1,13 +1,15 @@
 """Labelled articles written by hand, one unit per sentence, into an ingestable article and gold.
 
 An authored article is one JSON file: its metadata (`article_id`, `outlet`, `date`, `url`,
-`title`, `author`, and optionally `genre` and `outlet_kind`) and `units`, each a sentence with
-its paragraph number `p` and its labels (`frames`, `stance`, `boilerplate`, optional `note`).
-`units[0]` is the headline. The article becomes Markdown with front matter, the format ingest
-reads, and the gold rows take their `sentence_id` from the segmenter run on that very file, so
-they join the pipeline's sentences exactly. A unit the segmenter merges with the next is an error
-that names it, unless the segmenter only cuts a unit in pieces: then each piece gets the
-unit's labels (a copyright line of two sentences is boilerplate twice).
+`title`, `author`; optionally `genre`, `outlet_kind`, `outlet_group`) and `units`, each a
+sentence with its paragraph number `p` and its labels (`frames`, `stance`, `boilerplate`,
+optional `note`). `units[0]` is the headline.
+
+The article becomes Markdown with front matter, the format ingest reads, and the gold rows take
+their `sentence_id` from the segmenter run on that very file, so they join the pipeline's
+sentences exactly. A unit the segmenter cuts in pieces gives each piece its labels (a copyright
+line of two sentences is boilerplate twice); a unit it runs into the next starts that next unit
+on a paragraph of its own (`write_article`); any other mismatch is an error naming the unit.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from framescope.ingest.segment import Sentence, normalise_sentence, segment
 from framescope.labels.codebook import Codebook
 
 META = ("article_id", "outlet", "date", "url", "title", "author")
-EXTRA_META = ("genre", "outlet_kind")
+EXTRA_META = ("genre", "outlet_kind", "outlet_group")
 
 
 class AuthoringError(ValueError):
