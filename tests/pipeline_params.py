@@ -62,3 +62,7 @@ def raw_params(changes: dict[str, Any] | None = None) -> dict[str, Any]:
         return change
 
     return merged(yaml.safe_load(PARAMS_FILE.read_text()), changes or {})
+
+
+# Bootstrap settings for tests that only need figures, not their precision: few resamples.
+FAST_FIGURES: dict[str, Any] = {"samples": 100, "confidence": 0.95, "seed": 13}

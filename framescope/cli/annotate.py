@@ -12,7 +12,7 @@ from typing import Annotated, Any
 
 import typer
 
-from framescope.cli.app import DEFAULT_PARAMS, load_params
+from framescope.cli.app import DEFAULT_PARAMS, ParamsOption, load_params
 from framescope.errors import EXIT_REJECTS, UserError
 
 annotate_app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__)
@@ -80,12 +80,9 @@ def export_command(
     measure: Annotated[str, typer.Option(help="For uncertainty: entropy or margin.")] = "entropy",
     scored: Annotated[Path, typer.Option(help="A `framescope score` output.")] = SCORED,
     seed: Annotated[
-        int | None, typer.Option(help="Seed for sampling and tie-breaking [params].")
+        int | None, typer.Option(help="Seed for sampling and tie-breaking (default: params file).")
     ] = None,
-    params: Annotated[
-        Path | None,
-        typer.Option(help="Params file for settings not given here [configs/params.yaml]."),
-    ] = DEFAULT_PARAMS,
+    params: ParamsOption = DEFAULT_PARAMS,
     gold: Annotated[
         list[str] | None, typer.Option(help="Gold files/globs whose sentences are skipped.")
     ] = None,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import typer
 
@@ -16,6 +16,10 @@ PARAMS_FILE = Path("configs/params.yaml")
 # `--params` left out: ./configs/params.yaml, else the one of the checkout framescope is installed
 # from (`make` installs it editable), so `framescope score` works from any folder.
 DEFAULT_PARAMS: Path | None = None
+ParamsOption = Annotated[
+    Path | None,
+    typer.Option(help="Params file for settings not given here (default: configs/params.yaml)."),
+]
 
 app = typer.Typer(
     add_completion=False,

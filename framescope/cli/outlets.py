@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from framescope.cli.app import DEFAULT_PARAMS, app, check_tracking, load_params
+from framescope.cli.app import DEFAULT_PARAMS, ParamsOption, app, check_tracking, load_params
 from framescope.errors import UserError
 
 
@@ -16,30 +16,32 @@ def outlets(
     directory: Annotated[Path, typer.Argument(help="A `framescope score` output directory.")],
     no_mlflow: Annotated[bool, typer.Option("--no-mlflow", help="Do not log to MLflow.")] = False,
     samples: Annotated[
-        int | None, typer.Option(help="Bootstrap resamples and permutations [params].")
+        int | None,
+        typer.Option(help="Bootstrap resamples and permutations (default: params file)."),
     ] = None,
-    seed: Annotated[int | None, typer.Option(help="Bootstrap seed [params].")] = None,
-    experiment: Annotated[str, typer.Option(help="MLflow experiment.")] = "framescope",
+    seed: Annotated[int | None, typer.Option(help="Bootstrap seed (default: params file).")] = None,
+    experiment: Annotated[
+        str | None, typer.Option(help="MLflow experiment (default: params file).")
+    ] = None,
     classifier_metrics: Annotated[
         Path | None,
         typer.Option(help="evaluate_report.json: adds frame shares corrected for its P/R."),
     ] = None,
     min_articles: Annotated[
-        int | None, typer.Option(help="Fewer articles: insufficient [params].")
+        int | None, typer.Option(help="Fewer articles: insufficient (default: params file).")
     ] = None,
     min_sentences: Annotated[
-        int | None, typer.Option(help="Fewer content sentences: insufficient [params].")
+        int | None,
+        typer.Option(help="Fewer content sentences: insufficient (default: params file)."),
     ] = None,
     top_k: Annotated[
-        int | None, typer.Option(help="Evidence sentences per outlet and frame [params].")
+        int | None,
+        typer.Option(help="Evidence sentences per outlet and frame (default: params file)."),
     ] = None,
     period: Annotated[
-        str | None, typer.Option(help="Trend period: week or month [params].")
+        str | None, typer.Option(help="Trend period: week or month (default: params file).")
     ] = None,
-    params: Annotated[
-        Path | None,
-        typer.Option(help="Params file for settings not given here [configs/params.yaml]."),
-    ] = DEFAULT_PARAMS,
+    params: ParamsOption = DEFAULT_PARAMS,
 ) -> None:
     """Per-outlet figures with 95% intervals, pairwise tests, trends and evidence, written
     into DIR, printed, and logged to MLflow."""
@@ -96,7 +98,7 @@ def outlets(
     if not no_mlflow:
         from framescope import tracking
 
-        parent = log_comparison(comparison, experiment)
+        parent = log_comparison(comparison, experiment or pipeline.tracking.experiment)
         typer.echo(f"logged to MLflow ({tracking.tracking_uri()}), parent run {parent}")
 
 
@@ -107,10 +109,7 @@ def report(
     ],
     out: Annotated[Path, typer.Option("--out", help="The HTML file to write.")],
     title: Annotated[str, typer.Option(help="Report title.")] = "",
-    params: Annotated[
-        Path | None,
-        typer.Option(help="Params file for settings not given here [configs/params.yaml]."),
-    ] = DEFAULT_PARAMS,
+    params: ParamsOption = DEFAULT_PARAMS,
 ) -> None:
     """One self-contained HTML report: comparison, pairwise tests, trends, evidence."""
     from framescope.compare.charts import comparison_charts

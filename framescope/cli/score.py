@@ -9,6 +9,7 @@ import typer
 
 from framescope.cli.app import (
     DEFAULT_PARAMS,
+    ParamsOption,
     app,
     check_tracking,
     default_model,
@@ -72,15 +73,13 @@ def score(
         typer.Option("--progress/--no-progress", help="Progress bar (default: on a terminal)."),
     ] = None,
     samples: Annotated[
-        int | None, typer.Option(help="Bootstrap resamples for outlet figures [params].")
+        int | None,
+        typer.Option(help="Bootstrap resamples for outlet figures (default: params file)."),
     ] = None,
     seed: Annotated[
-        int | None, typer.Option(help="Seed for the bootstrap intervals [params].")
+        int | None, typer.Option(help="Seed for the bootstrap intervals (default: params file).")
     ] = None,
-    params: Annotated[
-        Path | None,
-        typer.Option(help="Params file for settings not given here [configs/params.yaml]."),
-    ] = DEFAULT_PARAMS,
+    params: ParamsOption = DEFAULT_PARAMS,
     runtime: Annotated[
         str, typer.Option(help="torch, or onnx (ONNX Runtime for fine-tuned models).")
     ] = "torch",

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from pipeline_params import FAST_FIGURES
 
 from framescope import schema
 from framescope.ingest.corpus import ReadOptions
@@ -111,13 +112,7 @@ def bad_run(scoring_model, tmp_path_factory):
     expect = make_bad_inputs(base / "in")
     out = base / "out"
     summary = score_paths(
-        [str(base / "in")],
-        out,
-        scoring_model,
-        samples=100,
-        settings=ScoreSettings(chunk_size=3),
-        confidence=0.95,
-        seed=13,
+        [str(base / "in")], out, scoring_model, settings=ScoreSettings(chunk_size=3), **FAST_FIGURES
     )
     return expect, out, summary
 
@@ -239,14 +234,7 @@ def test_unreadable_file_is_a_reject(scoring_model, tmp_path, monkeypatch):
             return real_open(self, *args, **kwargs)
 
         monkeypatch.setattr(Path, "open", deny)
-    summary = score_paths(
-        [str(tmp_path / "in")],
-        tmp_path / "out",
-        scoring_model,
-        samples=100,
-        confidence=0.95,
-        seed=13,
-    )
+    summary = score_paths([str(tmp_path / "in")], tmp_path / "out", scoring_model, **FAST_FIGURES)
     [reject] = map(json.loads, (tmp_path / "out" / "rejects.jsonl").read_text().splitlines())
     assert reject["source"] == str(locked) and "Permission" in reject["reason"]
     assert (summary.scored, summary.rejected) == (1, 1)
@@ -262,10 +250,8 @@ def test_folder_of_10000_tiny_files(scoring_model, tmp_path):
         [str(folder)],
         tmp_path / "out",
         scoring_model,
-        samples=100,
         settings=ScoreSettings(chunk_size=2000, progress=False),
-        confidence=0.95,
-        seed=13,
+        **FAST_FIGURES,
     )
     assert (summary.read, summary.scored, summary.rejected) == (10_000, 10_000, 0)
     assert len(pd.read_parquet(tmp_path / "out" / "articles.parquet")) == 10_000

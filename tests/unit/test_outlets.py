@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from pipeline_params import FAST_FIGURES
 
 from framescope import schema
 from framescope.classifiers.base import LabelSpace
@@ -86,9 +87,7 @@ def test_exact_shares_and_net_stance_without_boilerplate():
 
 def test_polarity_comes_from_the_label_space():
     flipped = LabelSpace(LABELS.frame_ids, LABELS.stance_ids, "neutral", (-1, 0, 1))
-    table = outlet_figures(_table(), flipped, samples=100, confidence=0.95, seed=13).set_index(
-        schema.OUTLET
-    )
+    table = outlet_figures(_table(), flipped, **FAST_FIGURES).set_index(schema.OUTLET)
     assert table.loc["Herald", schema.NET_STANCE] == pytest.approx(-0.25)
 
 

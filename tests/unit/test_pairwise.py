@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from pipeline_params import FAST_FIGURES
 
 from framescope import schema
 from framescope.compare.figures import outlet_figures
@@ -50,9 +51,7 @@ def test_a_real_difference_is_significant_with_an_interval_excluding_zero(synthe
     )
     assert len(table) == len(compared_metrics(labels))  # one pair
     chip = table.set_index(schema.METRIC).loc[schema.frame_share("bargaining_chip")]
-    figures = outlet_figures(sentences, labels, samples=100, confidence=0.95, seed=13).set_index(
-        schema.OUTLET
-    )
+    figures = outlet_figures(sentences, labels, **FAST_FIGURES).set_index(schema.OUTLET)
     expected = (
         figures.loc["Herald", "frame_share.bargaining_chip"]
         - figures.loc["Ledger", "frame_share.bargaining_chip"]

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from pipeline_params import outlets_config
+from pipeline_params import FAST_FIGURES, outlets_config
 
 from framescope import schema
 from framescope.compare.figures import outlet_figures
@@ -84,15 +84,7 @@ def corpus(tmp_path_factory) -> Path:
 @pytest.fixture(scope="module")
 def reference(corpus, scoring_model, tmp_path_factory):
     out = tmp_path_factory.mktemp("reference") / "out"
-    summary = score_paths(
-        [str(corpus)],
-        out,
-        scoring_model,
-        samples=100,
-        settings=_settings(),
-        confidence=0.95,
-        seed=13,
-    )
+    summary = score_paths([str(corpus)], out, scoring_model, settings=_settings(), **FAST_FIGURES)
     return out, summary
 
 
@@ -113,13 +105,7 @@ def test_parts_and_manifest(reference):
 def test_chunk_size_changes_parts_not_results(corpus, scoring_model, reference, tmp_path):
     out, _ = reference
     score_paths(
-        [str(corpus)],
-        tmp_path,
-        scoring_model,
-        samples=100,
-        settings=_settings(chunk_size=1000),
-        confidence=0.95,
-        seed=13,
+        [str(corpus)], tmp_path, scoring_model, settings=_settings(chunk_size=1000), **FAST_FIGURES
     )
     one = pd.read_parquet(tmp_path / "sentences.parquet")
     many = pd.read_parquet(out / "sentences.parquet")
@@ -130,7 +116,7 @@ def test_chunk_size_changes_parts_not_results(corpus, scoring_model, reference, 
 def test_outlet_figures_part_by_part_equal_figures_on_the_whole_table(reference):
     out, _ = reference
     sentences, labels = read_scored(out)
-    whole = outlet_figures(sentences, labels, samples=100, confidence=0.95, seed=13)
+    whole = outlet_figures(sentences, labels, **FAST_FIGURES)
     streamed = pd.read_csv(out / "outlets.csv")
     pd.testing.assert_frame_equal(whole, streamed, check_dtype=False, atol=1e-12)
 
@@ -152,15 +138,7 @@ def _crash_after_parts(corpus, scoring_model, out: Path, monkeypatch, parts: int
 
     monkeypatch.setattr(PartStore, "save_manifest", crashing)
     with pytest.raises(Crash):
-        score_paths(
-            [str(corpus)],
-            out,
-            scoring_model,
-            samples=100,
-            settings=_settings(),
-            confidence=0.95,
-            seed=13,
-        )
+        score_paths([str(corpus)], out, scoring_model, settings=_settings(), **FAST_FIGURES)
     monkeypatch.setattr(PartStore, "save_manifest", real)
 
 
@@ -172,13 +150,7 @@ def test_resume_after_a_crash_equals_an_uninterrupted_run(
     _crash_after_parts(corpus, scoring_model, tmp_path, monkeypatch, parts=crash_at - 1)
     assert json.loads((tmp_path / "manifest.json").read_text())["status"] == "running"
     summary = score_paths(
-        [str(corpus)],
-        tmp_path,
-        scoring_model,
-        samples=100,
-        settings=_settings(resume=True),
-        confidence=0.95,
-        seed=13,
+        [str(corpus)], tmp_path, scoring_model, settings=_settings(resume=True), **FAST_FIGURES
     )
     out, expected = reference
     assert snapshot(tmp_path) == snapshot(out)
@@ -201,24 +173,14 @@ def test_resume_with_other_settings_is_refused(corpus, scoring_model, reference,
             tmp_path / "out",
             scoring_model,
             settings=_settings(chunk_size=3, resume=True),
-            samples=100,
-            confidence=0.95,
-            seed=13,
+            **FAST_FIGURES,
         )
 
 
 def test_a_fresh_run_replaces_an_old_output(corpus, scoring_model, tmp_path):
     (tmp_path / "sentences.parquet").mkdir()
     (tmp_path / "sentences.parquet" / "part-09999.parquet").write_text("stale")
-    score_paths(
-        [str(corpus)],
-        tmp_path,
-        scoring_model,
-        samples=100,
-        settings=_settings(),
-        confidence=0.95,
-        seed=13,
-    )
+    score_paths([str(corpus)], tmp_path, scoring_model, settings=_settings(), **FAST_FIGURES)
     assert not (tmp_path / "sentences.parquet" / "part-09999.parquet").exists()
 
 
@@ -264,13 +226,7 @@ def repeats_corpus(corpus, tmp_path_factory) -> Path:
 def repeats_reference(repeats_corpus, scoring_model, tmp_path_factory):
     out = tmp_path_factory.mktemp("repeats_reference") / "out"
     summary = score_paths(
-        [str(repeats_corpus)],
-        out,
-        scoring_model,
-        samples=100,
-        settings=_settings(),
-        confidence=0.95,
-        seed=13,
+        [str(repeats_corpus)], out, scoring_model, settings=_settings(), **FAST_FIGURES
     )
     return out, summary
 
@@ -288,10 +244,8 @@ def test_workers_write_what_one_process_writes(
         [str(repeats_corpus)],
         tmp_path,
         scoring_model,
-        samples=100,
         settings=_settings(workers=2),
-        confidence=0.95,
-        seed=13,
+        **FAST_FIGURES,
     )
     assert snapshot(tmp_path) == snapshot(out)
     assert _numbers(summary) == _numbers(expected)  # cache hits and duplicates included
@@ -310,13 +264,7 @@ def test_workers_keep_a_bounded_number_of_chunks_in_flight(
 
     monkeypatch.setattr(workers.Pool, "submit", counting)
     score_paths(
-        [str(corpus)],
-        tmp_path,
-        scoring_model,
-        samples=100,
-        settings=_settings(workers=2),
-        confidence=0.95,
-        seed=13,
+        [str(corpus)], tmp_path, scoring_model, settings=_settings(workers=2), **FAST_FIGURES
     )
     assert len(seen) == 9  # the pool was used, for every part
     assert max(seen) == 2 * workers.IN_FLIGHT_PER_WORKER
@@ -331,10 +279,8 @@ def test_one_chunk_is_scored_without_a_pool(corpus, scoring_model, tmp_path, mon
         [str(corpus)],
         tmp_path,
         scoring_model,
-        samples=100,
         settings=_settings(workers=2, chunk_size=1000),
-        confidence=0.95,
-        seed=13,
+        **FAST_FIGURES,
     )
     assert summary.scored == 60
 
@@ -358,10 +304,8 @@ def test_resume_with_workers_equals_an_uninterrupted_run(
             [str(corpus)],
             tmp_path,
             scoring_model,
-            samples=100,
             settings=_settings(workers=first),
-            confidence=0.95,
-            seed=13,
+            **FAST_FIGURES,
         )
     monkeypatch.setattr(PartStore, "save_manifest", real)
     # Workers may have written parts past the last one the manifest names: those are strays.
@@ -370,10 +314,8 @@ def test_resume_with_workers_equals_an_uninterrupted_run(
         [str(corpus)],
         tmp_path,
         scoring_model,
-        samples=100,
         settings=_settings(workers=then, resume=True),
-        confidence=0.95,
-        seed=13,
+        **FAST_FIGURES,
     )
     out, expected = reference
     assert snapshot(tmp_path) == snapshot(out)

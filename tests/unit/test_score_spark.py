@@ -7,6 +7,7 @@ import shutil
 
 import pandas as pd
 import pytest
+from pipeline_params import FAST_FIGURES
 
 from framescope import schema
 from framescope.ingest.corpus import ReadOptions
@@ -31,13 +32,7 @@ def both(scoring_model, scoring_model_path, tmp_path_factory):
     )
     settings = ScoreSettings(chunk_size=6, progress=False)
     local = score_paths(
-        [str(corpus)],
-        base / "local",
-        scoring_model,
-        samples=100,
-        settings=settings,
-        confidence=0.95,
-        seed=13,
+        [str(corpus)], base / "local", scoring_model, settings=settings, **FAST_FIGURES
     )
     spark = score_spark(
         [str(corpus)],
@@ -46,9 +41,7 @@ def both(scoring_model, scoring_model_path, tmp_path_factory):
         ReadOptions(),
         settings,
         master="local[2]",
-        samples=100,
-        confidence=0.95,
-        seed=13,
+        **FAST_FIGURES,
     )
     return base, local, spark
 

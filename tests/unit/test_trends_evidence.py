@@ -7,6 +7,7 @@ import json
 import numpy as np
 import pandas as pd
 import pytest
+from pipeline_params import FAST_FIGURES
 
 from framescope import schema
 from framescope.compare.correction import (
@@ -78,7 +79,7 @@ def _metrics(precision, recall):
 
 def test_corrected_share_is_raw_times_precision_over_recall(synthetic_scored):
     sentences, _, labels = synthetic_scored
-    table = outlet_figures(sentences, labels, samples=100, confidence=0.95, seed=13)
+    table = outlet_figures(sentences, labels, **FAST_FIGURES)
     corrected = correct_shares(table, labels, _metrics(0.5, 0.8))
     raw = table["frame_share.costly_risk"]
     assert corrected["frame_share_corrected.costly_risk"].to_numpy() == pytest.approx(
@@ -91,7 +92,7 @@ def test_corrected_share_is_raw_times_precision_over_recall(synthetic_scored):
 
 def test_corrected_share_is_clipped_and_nan_without_recall(synthetic_scored):
     sentences, _, labels = synthetic_scored
-    table = outlet_figures(sentences, labels, samples=100, confidence=0.95, seed=13)
+    table = outlet_figures(sentences, labels, **FAST_FIGURES)
     high = correct_shares(table, labels, _metrics(1.0, 0.1))
     assert high["frame_share_corrected.bargaining_chip"].max() == 1.0
     assert high["frame_share_corrected.bargaining_chip"].between(0, 1).all()
