@@ -94,12 +94,14 @@ def dataset(path: str | Path, table: pd.DataFrame | None = None, name: str | Non
         warnings.filterwarnings("ignore", message="The specified dataset source can be")
         # About model signatures with integer columns; a dataset's schema is only shown.
         warnings.filterwarnings("ignore", message="Hint: Inferred schema contains integer")
-        return mlflow.data.from_pandas(
+        found = mlflow.data.from_pandas(
             frame,
             source=path.as_posix(),
             name=name or path.name.removesuffix(".parquet").removesuffix(".jsonl"),
             digest=content_hash(path),
         )
+        _ = found.schema  # inferred (and cached) here, where the hint above is ignored
+    return found
 
 
 def log_input(
