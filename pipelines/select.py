@@ -69,13 +69,12 @@ with tracking.run(
         params.tracking.registered_model,
         params.tracking.alias,
     )
-    # Which code, data (dvc.lock hashes) and params made it: split -> weak_label -> train.
+    # Which code, data (dvc.lock hashes) and params made it, from the corpus to the candidates.
+    upstream = ["ingest", "segment", "split", "weak_label", *(f"train@{f}" for f in made_by)]
     tracking.tag_model_version(
         registered["registered_model"],
         registered["version"],
-        tracking.lineage_tags(
-            ["split", "weak_label", *(f"train@{f}" for f in made_by)], tracking.git_commit()
-        )
+        tracking.lineage_tags(upstream, tracking.git_commit())
         | {"family": choice.family, "select_run_id": run.info.run_id},
     )
 write_json({**registered, "run_id": run.info.run_id, "family": choice.family}, args.registry)

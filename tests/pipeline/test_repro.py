@@ -299,6 +299,8 @@ def test_the_champion_version_carries_its_lineage(repro, client):
             assert tags[f"lineage.dvc.{dep['path']}"] == dep["md5"], dep["path"]
     gold = next(d["md5"] for d in lock["split"]["deps"] if d["path"] == "labels/gold")
     assert tags["lineage.dvc.labels/gold"] == gold
+    demo = next(d["md5"] for d in lock["ingest"]["deps"] if d["path"] == "data/demo")
+    assert tags["lineage.dvc.data/demo"] == demo
     assert json.loads(tags["lineage.params"])["train.tfidf_lr"]["char_ngram_max"] == 0
     assert tags["family"] == "tfidf_lr"
 
