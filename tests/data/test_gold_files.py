@@ -48,15 +48,50 @@ def test_split_leaks_little_content_text_across_splits():
     assert leaked <= 0.01 * content[schema.TEXT].nunique(), leaked
 
 
-def test_readme_agreement_table_matches_a_recomputation(codebook):
-    first = load_gold(GOLD_DIR / "demo.jsonl", codebook).assign(**{ANNOTATOR: "first"})
-    second = load_gold(GOLD_DIR / "demo.second_pass.jsonl", codebook).assign(
-        **{ANNOTATOR: "second"}
-    )
-    both = pd.concat([first[first[schema.SENTENCE_ID].isin(second[schema.SENTENCE_ID])], second])
-    report = agreement(both, codebook.frame_ids)
+def _kappa_table(section: str) -> dict[str, str]:
+    """The kappa table of one section of labels/README.md (up to the next `## ` heading)."""
     readme = (REPO / "labels" / "README.md").read_text(encoding="utf-8")
-    table = dict(re.findall(r"^\| (\w+)(?: \(3 classes\))? \| ([01]\.\d{3}) \|$", readme, re.M))
+    text = readme.split(f"## {section}\n", 1)[1].split("\n## ", 1)[0]
+    return dict(re.findall(r"^\| (\w+)(?: \(3 classes\))? \| ([01]\.\d{3}) \|$", text, re.M))
+
+
+def _assert_matches(table: dict[str, str], first, second, codebook) -> None:
+    both = pd.concat(
+        [
+            first[first[schema.SENTENCE_ID].isin(second[schema.SENTENCE_ID])].assign(
+                **{ANNOTATOR: "first"}
+            ),
+            second.assign(**{ANNOTATOR: "second"}),
+        ]
+    )
+    report = agreement(both, codebook.frame_ids)
     assert set(table) == {*codebook.frame_ids, "stance", "boilerplate"}
     for label, value in table.items():
         assert report["labels"][label]["pairs"][0]["kappa"] == pytest.approx(float(value), abs=6e-4)
+
+
+def test_readme_agreement_table_matches_a_recomputation(codebook):
+    first = load_gold(GOLD_DIR / "demo.jsonl", codebook)
+    second = load_gold(GOLD_DIR / "demo.second_pass.jsonl", codebook)
+    _assert_matches(_kappa_table("Inter-annotator agreement"), first, second, codebook)
+
+
+FIRST_PASS = re.compile(
+    r"first pass: frames \[(?P<frames>[^\]]*)\], (?P<stance>\w+)(?P<bp>, boilerplate)?$"
+)
+
+
+def test_corpus_v2_agreement_table_matches_a_recomputation(codebook):
+    """Corpus v2's kappa is reported before adjudication: adjudicated rows keep the first
+    pass's labels in their note, so the table can be recomputed from the committed files."""
+    gold = pd.read_json(REPO / "labels" / "gold_v2" / "corpus_v2.jsonl", lines=True)
+    first = gold.copy()
+    for i, note in gold["note"].items():
+        found = FIRST_PASS.search(note) if isinstance(note, str) else None
+        if found:
+            frames = [f.strip(" '") for f in found["frames"].split(",") if f.strip()]
+            first.at[i, schema.FRAMES] = frames
+            first.at[i, schema.STANCE] = found["stance"]
+            first.at[i, schema.BOILERPLATE] = bool(found["bp"])
+    second = load_gold(REPO / "labels" / "gold_v2" / "corpus_v2.second_pass.jsonl", codebook)
+    _assert_matches(_kappa_table("Corpus v2"), first, second, codebook)

@@ -174,7 +174,9 @@ def _on_gpu() -> bool:
     return torch.cuda.is_available()
 
 
-@pytest.mark.skipif(not _on_gpu(), reason="needs a CUDA GPU; CI has none (docs/models.md, on a GPU)")
+@pytest.mark.skipif(
+    not _on_gpu(), reason="needs a CUDA GPU; CI has none (docs/models.md, on a GPU)"
+)
 def test_finetune_trains_on_a_gpu_seeded_and_saves_for_the_cpu(
     tiny_base_model, labels, splits, tmp_path
 ):
