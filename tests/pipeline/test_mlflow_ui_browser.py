@@ -11,40 +11,20 @@ from __future__ import annotations
 
 import hashlib
 import os
-import signal
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pandas as pd
 import pytest
-from test_report_browser import _browser, _find, _install
+from browser import browser
+from mlflow_server import mlflow_server
 
 pytestmark = pytest.mark.slow
 
 REPO = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 RUN_NAME = "train tfidf_lr on gold 0123abcd"
-
-
-@pytest.fixture(scope="module")
-def chromium() -> str:
-    found = _find()
-    if found is None:
-        reason = _install()
-        found = _find()
-        if found is None:
-            pytest.skip(f"headless Chromium is not available and could not be installed: {reason}")
-    return found
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @pytest.fixture(scope="module")
@@ -86,53 +66,9 @@ print(mlflow.get_experiment_by_name("framescope").experiment_id)
 @pytest.fixture(scope="module")
 def ui(store):
     """`mlflow server` (UI + REST) on 127.0.0.1:<free port>, stopped afterwards."""
-    if not (BIN / "mlflow").exists():
-        pytest.skip("the mlflow command is not installed in this environment")
     db = store[0]
-    port = _free_port()
-    log = (db.parent / "server.log").open("w")
-    process = subprocess.Popen(
-        [
-            str(BIN / "mlflow"),
-            "server",
-            "--backend-store-uri",
-            f"sqlite:///{db}",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--workers",
-            "1",
-        ],
-        cwd=db.parent,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 180
-        while True:
-            try:
-                with urllib.request.urlopen(f"{base}/health", timeout=5) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(
-                    f"mlflow server did not start:\n{(db.parent / 'server.log').read_text()}"
-                )
-            time.sleep(1)
+    with mlflow_server(db.parent, db) as base:
         yield base
-    finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait(timeout=30)
-        log.close()
 
 
 def _runs_page(base: str, experiment_id: str) -> str:
@@ -145,7 +81,7 @@ _BUDGET = "--virtual-time-budget=30000"
 
 def test_the_runs_table_shows_each_runs_dataset_and_digest(chromium, ui, store):
     _, experiment_id, digest = store
-    done = _browser(chromium, _BUDGET, "--dump-dom", _runs_page(ui, experiment_id))
+    done = browser(chromium, _BUDGET, "--dump-dom", _runs_page(ui, experiment_id))
     assert done.returncode == 0, done.stderr[-2000:]
     dom = done.stdout
     assert RUN_NAME in dom, "the runs table did not render the train run"
@@ -162,7 +98,7 @@ def test_the_runs_table_screenshot_is_kept(chromium, ui, store):
     shot = folder / "mlflow_runs.png"
     shot.unlink(missing_ok=True)
     page = _runs_page(ui, store[1])
-    done = _browser(chromium, _BUDGET, f"--screenshot={shot}", "--window-size=1600,900", page)
+    done = browser(chromium, _BUDGET, f"--screenshot={shot}", "--window-size=1600,900", page)
     assert done.returncode == 0 and shot.exists(), done.stderr[-2000:]
     image = Image.open(shot).convert("RGB")
     assert image.size == (1600, 900)

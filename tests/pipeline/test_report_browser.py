@@ -9,11 +9,10 @@ The screenshot is kept in test-artifacts/ (or $FRAMESCOPE_TEST_ARTIFACTS).
 from __future__ import annotations
 
 import os
-import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
+from browser import browser
 from pipeline_params import outlets_config
 from synthetic import XSS_SENTENCE
 
@@ -24,49 +23,6 @@ from framescope.compare.report import render_report
 pytestmark = pytest.mark.slow
 
 REPO = Path(__file__).resolve().parents[2]
-_NAMES = ("chromium", "chromium-browser")
-
-
-def _find() -> str | None:
-    return next((found for name in _NAMES if (found := shutil.which(name))), None)
-
-
-def _install() -> str:
-    """Install Debian's chromium; returns why it failed ('' on success)."""
-    if shutil.which("apt-get") is None:
-        return "no apt-get on this machine"
-    if os.geteuid() != 0:
-        return "not root, cannot apt-get install (run `make test`, or install chromium)"
-    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    for args in (
-        ["apt-get", "update", "-qq"],
-        ["apt-get", "install", "-y", "-qq", "--no-install-recommends", "chromium"],
-    ):
-        try:
-            done = subprocess.run(args, env=env, capture_output=True, text=True, timeout=900)
-        except (OSError, subprocess.TimeoutExpired) as err:
-            return f"{' '.join(args)}: {err}"
-        if done.returncode != 0:
-            return f"{' '.join(args)} failed: {done.stderr.strip()[-300:]}"
-    return ""
-
-
-@pytest.fixture(scope="session")
-def chromium() -> str:
-    found = _find()
-    if found is None:
-        reason = _install()
-        found = _find()
-        if found is None:
-            pytest.skip(f"headless Chromium is not available and could not be installed: {reason}")
-    return found
-
-
-def _browser(chromium: str, *args: str) -> subprocess.CompletedProcess[str]:
-    base = [chromium, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"]
-    return subprocess.run(
-        [*base, "--hide-scrollbars", *args], capture_output=True, text=True, timeout=180
-    )
 
 
 @pytest.fixture
@@ -80,7 +36,7 @@ def report_file(synthetic_scored_dir: Path, tmp_path: Path) -> Path:
 
 
 def test_report_renders_charts_and_runs_no_article_script(chromium, report_file):
-    done = _browser(chromium, "--dump-dom", report_file.as_uri())
+    done = browser(chromium, "--dump-dom", report_file.as_uri())
     assert done.returncode == 0, done.stderr[-2000:]
     dom = done.stdout
     assert "<body" in dom, "Chromium printed no DOM"
@@ -102,7 +58,7 @@ def test_report_screenshot_is_kept_and_shows_the_charts(chromium, report_file):
     folder.mkdir(parents=True, exist_ok=True)
     shot = folder / "report.png"
     shot.unlink(missing_ok=True)
-    done = _browser(
+    done = browser(
         chromium, f"--screenshot={shot}", "--window-size=1200,2400", report_file.as_uri()
     )
     assert done.returncode == 0 and shot.exists(), done.stderr[-2000:]
