@@ -42,3 +42,21 @@ def browser(chromium: str, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [*base, "--hide-scrollbars", *args], capture_output=True, text=True, timeout=180
     )
+
+
+def screenshot(chromium: str, shot, width: int, height: int, url: str, *args: str):
+    """Render `url` into the PNG `shot` at width x height; returns the RGB image."""
+    from PIL import Image
+
+    shot.unlink(missing_ok=True)
+    done = browser(chromium, *args, f"--screenshot={shot}", f"--window-size={width},{height}", url)
+    assert done.returncode == 0 and shot.exists(), done.stderr[-2000:]
+    image = Image.open(shot).convert("RGB")
+    assert image.size == (width, height)
+    return image
+
+
+def blue_pixels(image, margin: int) -> int:
+    """Pixels whose blue exceeds their red by `margin`: links and charts, never grey text."""
+    pixels = image.get_flattened_data() if hasattr(image, "get_flattened_data") else image.getdata()
+    return sum(1 for r, _, b in pixels if b > r + margin)

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from browser import browser
+from browser import blue_pixels, browser, screenshot
 from mlflow_server import mlflow_server
 
 pytestmark = pytest.mark.slow
@@ -91,18 +91,11 @@ def test_the_runs_table_shows_each_runs_dataset_and_digest(chromium, ui, store):
 
 
 def test_the_runs_table_screenshot_is_kept(chromium, ui, store):
-    from PIL import Image
 
     folder = Path(os.environ.get("FRAMESCOPE_TEST_ARTIFACTS", REPO / "test-artifacts"))
     folder.mkdir(parents=True, exist_ok=True)
     shot = folder / "mlflow_runs.png"
-    shot.unlink(missing_ok=True)
-    page = _runs_page(ui, store[1])
-    done = browser(chromium, _BUDGET, f"--screenshot={shot}", "--window-size=1600,900", page)
-    assert done.returncode == 0 and shot.exists(), done.stderr[-2000:]
-    image = Image.open(shot).convert("RGB")
-    assert image.size == (1600, 900)
+    image = screenshot(chromium, shot, 1600, 900, _runs_page(ui, store[1]), _BUDGET)
     # A rendered page has MLflow's blue links (run names, datasets); a blank or error page not.
-    pixels = image.get_flattened_data() if hasattr(image, "get_flattened_data") else image.getdata()
-    blue = sum(1 for r, _, b in pixels if b > r + 60)
+    blue = blue_pixels(image, 60)
     assert blue > 500, f"only {blue} blue pixels: the runs table did not render ({shot})"

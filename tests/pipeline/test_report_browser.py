@@ -12,7 +12,7 @@ import os
 from pathlib import Path
 
 import pytest
-from browser import browser
+from browser import blue_pixels, browser, screenshot
 from pipeline_params import outlets_config
 from synthetic import XSS_SENTENCE
 
@@ -52,19 +52,11 @@ def test_report_renders_charts_and_runs_no_article_script(chromium, report_file)
 
 
 def test_report_screenshot_is_kept_and_shows_the_charts(chromium, report_file):
-    from PIL import Image
 
     folder = Path(os.environ.get("FRAMESCOPE_TEST_ARTIFACTS", REPO / "test-artifacts"))
     folder.mkdir(parents=True, exist_ok=True)
     shot = folder / "report.png"
-    shot.unlink(missing_ok=True)
-    done = browser(
-        chromium, f"--screenshot={shot}", "--window-size=1200,2400", report_file.as_uri()
-    )
-    assert done.returncode == 0 and shot.exists(), done.stderr[-2000:]
-    image = Image.open(shot).convert("RGB")
-    assert image.size == (1200, 2400)
+    image = screenshot(chromium, shot, 1200, 2400, report_file.as_uri())
     # The charts' blues: the page without charts has no blue pixel (text is grey on white).
-    pixels = image.get_flattened_data() if hasattr(image, "get_flattened_data") else image.getdata()
-    blue = sum(1 for r, _, b in pixels if b > r + 40)
+    blue = blue_pixels(image, 40)
     assert blue > 5000, f"only {blue} blue pixels: charts did not render ({shot})"
