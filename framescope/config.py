@@ -232,6 +232,25 @@ class OutletsConfig:
 
 
 @dataclass(frozen=True)
+class AuditConfig:
+    """`framescope audit`: the sampling design and the report's intervals."""
+
+    sample_size: int  # sentences drawn when `--n` is not given
+    min_per_stratum: int  # every stratum gets at least this many (or all it has)
+    # Cells (outlet x predicted labels) smaller than this are pooled into the outlet's "other".
+    min_stratum_size: int
+    bootstrap_samples: int
+    confidence: float
+
+    def __post_init__(self) -> None:
+        _check(self.sample_size >= 1, "audit.sample_size", "must be >= 1")
+        _check(self.min_per_stratum >= 1, "audit.min_per_stratum", "must be >= 1")
+        _check(self.min_stratum_size >= 1, "audit.min_stratum_size", "must be >= 1")
+        _check(self.bootstrap_samples >= 100, "audit.bootstrap_samples", "must be >= 100")
+        _check(0.5 < self.confidence < 1, "audit.confidence", "must be in (0.5, 1)")
+
+
+@dataclass(frozen=True)
 class TrackingConfig:
     experiment: str
     registered_model: str
@@ -250,6 +269,7 @@ class Params:
     weak: WeakConfig
     outlets: OutletsConfig
     tracking: TrackingConfig
+    audit: AuditConfig
 
     def __post_init__(self) -> None:
         gold = [self.gold] if isinstance(self.gold, str) else self.gold
