@@ -83,3 +83,25 @@ def frame_share_corrected(frame_id: str) -> str:
 LABEL_SOURCE = "label_source"  # "gold" or "silver"
 WEIGHT = "weight"  # sample weight in training: gold 1, silver train.silver_weight
 CONFIDENCE = "confidence"  # the label model's probability of the silver stance
+
+
+# audit (framescope audit): the sample file, and figures estimated from the audit's labels
+STRATUM = "stratum"  # "<outlet> / <predicted cell>" (framescope.audit.strata)
+STRATUM_SIZE = "stratum_size"  # N_h: corpus sentences in the stratum
+STRATUM_SAMPLED = "stratum_sampled"  # n_h: of them drawn into the sample
+INCLUSION_PROBABILITY = "inclusion_probability"  # pi = n_h / N_h
+DESIGN_WEIGHT = "design_weight"  # 1 / pi
+
+
+def audited(name: str) -> str:
+    """A figure estimated from an audit's labels: `audited.frame_share.<frame>`, ..."""
+    return f"audited.{name}"
+
+
+def precision(label: str) -> str:
+    """The classifier's precision for `frame.<id>`, `stance.<id>` or `boilerplate`."""
+    return f"precision.{label}"
+
+
+def recall(label: str) -> str:
+    return f"recall.{label}"

@@ -197,6 +197,11 @@ def render_report(c: Comparison, charts: dict[str, bytes], title: str = "") -> s
         "highest probability for the frame, so that a reader can check what the model saw.</p>",
         _evidence(c),
     ]
+    return html_page(title, body)
+
+
+def html_page(title: str, body: list[str]) -> str:
+    """A self-contained page: the report's style and Content-Security-Policy around `body`."""
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         f'<meta http-equiv="Content-Security-Policy" content="{_CSP}">'

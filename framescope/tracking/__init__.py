@@ -1,10 +1,11 @@
 """Every MLflow call framescope makes lives in this package: `store` (where runs go and that it
 answers), `runs` (runs, metrics, artifacts, outlet runs), `lineage` (input datasets, lineage
-tags) and `models` (pyfunc models).
+tags), `models` (pyfunc models) and `audit` (audit runs).
 
 The names below are the API the stages use: `from framescope import tracking; tracking.run(...)`.
 """
 
+from framescope.tracking.audit import log_audit
 from framescope.tracking.lineage import (
     content_hash,
     dataset,
@@ -49,6 +50,7 @@ __all__ = [
     "lineage_tags",
     "load_model",
     "log_artifact",
+    "log_audit",
     "log_epoch",
     "log_input",
     "log_metrics",
