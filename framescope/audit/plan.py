@@ -46,7 +46,7 @@ def plan(result: AuditEstimate, shares: list[str]) -> LabelPlan | None:
     total = audit + corpus
     share = audit / total if total > 0 else 0.0
     needed = total / 4 - corpus
-    more = math.ceil(n * (audit / needed - 1)) if needed > 0 and audit > 0 else None
+    more = math.ceil(round(n * (audit / needed - 1), 6)) if needed > 0 and audit > 0 else None
     return LabelPlan(outlet, name, width, n, share, more)
 
 
