@@ -8,31 +8,11 @@ the table. Usage: python experiments/audit_coverage.py [repetitions]
 
 from __future__ import annotations
 
-import dataclasses
 import sys
 import time
 
-from framescope.audit.simulate import Classifier, Outlet, coverage_run
-from framescope.classifiers.base import LabelSpace
+from framescope.audit.simulate import biased_scenario, coverage_run
 
-LABELS = LabelSpace(
-    ("bargaining_chip", "costly_risk", "propaganda_failure"),
-    ("favorable", "neutral", "unfavorable"),
-    "neutral",
-    (1, 0, -1),
-)
-OUTLETS = [
-    Outlet("Herald", 60, 12, 0.10, (0.10, 0.30, 0.05), (0.3, 0.5, 0.2)),
-    Outlet("Ledger", 60, 12, 0.20, (0.25, 0.15, 0.10), (0.2, 0.4, 0.4)),
-    Outlet("Wire", 60, 12, 0.05, (0.05, 0.40, 0.20), (0.1, 0.6, 0.3)),
-]
-BIASED = Classifier(
-    recall=(0.9, 0.5, 0.8),
-    false_positive=(0.15, 0.02, 0.05),
-    stance_confusion=((0.6, 0.4, 0.0), (0.1, 0.8, 0.1), (0.0, 0.4, 0.6)),
-    boilerplate_recall=0.8,
-    boilerplate_false_positive=0.05,
-)
 # (Beta concentration of an article's frame propensity, audit size, annotator error)
 SETTINGS = [(1000, 300, 0.0), (20, 300, 0.0), (6, 300, 0.0), (20, 150, 0.0), (20, 300, 0.05)]
 
@@ -43,10 +23,10 @@ def main(repetitions: int) -> None:
     print("| " + " | ".join(head) + " |")
     print("|---|---|---|---|---|---|---|")
     for concentration, n, error in SETTINGS:
-        outlets = [dataclasses.replace(o, concentration=concentration) for o in OUTLETS]
+        labels, outlets, biased = biased_scenario(concentration)
         start = time.perf_counter()
         runs = coverage_run(
-            outlets, BIASED, LABELS, repetitions=repetitions, n=n,
+            outlets, biased, labels, repetitions=repetitions, n=n,
             annotator_error=error, confidence=0.9, samples=400, seed=7,
         )  # fmt: skip
         frames = runs[runs["metric"].str.contains("frame_share")]

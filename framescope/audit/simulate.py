@@ -49,6 +49,31 @@ class Classifier:
     boilerplate_false_positive: float
 
 
+def biased_scenario(concentration: float) -> tuple[LabelSpace, list[Outlet], Classifier]:
+    """The codebook's label space, three outlets and a classifier that over-predicts
+    bargaining_chip (15% false positives) and misses half of costly_risk: the setting of the
+    coverage test and of experiments/audit_coverage.py."""
+    labels = LabelSpace(
+        ("bargaining_chip", "costly_risk", "propaganda_failure"),
+        ("favorable", "neutral", "unfavorable"),
+        "neutral",
+        (1, 0, -1),
+    )
+    outlets = [
+        Outlet("Herald", 60, 12, 0.10, (0.10, 0.30, 0.05), (0.3, 0.5, 0.2), concentration),
+        Outlet("Ledger", 60, 12, 0.20, (0.25, 0.15, 0.10), (0.2, 0.4, 0.4), concentration),
+        Outlet("Wire", 60, 12, 0.05, (0.05, 0.40, 0.20), (0.1, 0.6, 0.3), concentration),
+    ]
+    classifier = Classifier(
+        recall=(0.9, 0.5, 0.8),
+        false_positive=(0.15, 0.02, 0.05),
+        stance_confusion=((0.6, 0.4, 0.0), (0.1, 0.8, 0.1), (0.0, 0.4, 0.6)),
+        boilerplate_recall=0.8,
+        boilerplate_false_positive=0.05,
+    )
+    return labels, outlets, classifier
+
+
 def true_figures(outlet: Outlet, labels: LabelSpace) -> dict[str, float]:
     """The outlet's true shares and net stance, named as the audit names its estimates."""
     out = {schema.audited(BOILERPLATE_SHARE): outlet.boilerplate}

@@ -11,28 +11,10 @@ from __future__ import annotations
 
 import pytest
 
-from framescope.audit.simulate import Classifier, Outlet, coverage_run
-from framescope.classifiers.base import LabelSpace
+from framescope.audit.simulate import biased_scenario, coverage_run
 
-LABELS = LabelSpace(
-    ("bargaining_chip", "costly_risk", "propaganda_failure"),
-    ("favorable", "neutral", "unfavorable"),
-    "neutral",
-    (1, 0, -1),
-)
-OUTLETS = [
-    Outlet("Herald", 60, 12, 0.10, (0.10, 0.30, 0.05), (0.3, 0.5, 0.2), concentration=20),
-    Outlet("Ledger", 60, 12, 0.20, (0.25, 0.15, 0.10), (0.2, 0.4, 0.4), concentration=20),
-    Outlet("Wire", 60, 12, 0.05, (0.05, 0.40, 0.20), (0.1, 0.6, 0.3), concentration=20),
-]
 # bargaining_chip: 15% false positives (raw overstates); costly_risk: half missed (understates).
-BIASED = Classifier(
-    recall=(0.9, 0.5, 0.8),
-    false_positive=(0.15, 0.02, 0.05),
-    stance_confusion=((0.6, 0.4, 0.0), (0.1, 0.8, 0.1), (0.0, 0.4, 0.6)),
-    boilerplate_recall=0.8,
-    boilerplate_false_positive=0.05,
-)
+LABELS, OUTLETS, BIASED = biased_scenario(concentration=20)
 
 
 def _run(repetitions: int, annotator_error: float):
