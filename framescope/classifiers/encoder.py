@@ -1,4 +1,4 @@
-"""The sentence encoder the transformer families share: MiniLM from a local directory.
+"""The sentence encoder the transformer families share, from a local directory.
 
 The base weights never come from the network: `resolve_base_model` accepts a directory with
 standard Hugging Face files, or the name of an installed package that ships one under `model/`
@@ -33,8 +33,9 @@ def resolve_base_model(name_or_path: str | Path) -> Path:
         if (packaged / "config.json").is_file():
             return packaged
     raise BaseModelError(
-        f"train.base_model: {str(name_or_path)!r} is neither a model directory with config.json "
-        "nor an installed package with a model/ folder"
+        f"encoder {str(name_or_path)!r} (train.base_model or train.embed_lr.encoder) is neither "
+        "a model directory with config.json nor an installed package with a model/ folder; "
+        "`make encoders` installs .encoders/all-mpnet-base-v2"
     )
 
 
@@ -83,6 +84,7 @@ class Encoder:
         self.tokenizer = tokenizer
         self.model = model
         self.batch_size = batch_size
+        self._fingerprint: str | None = None
 
     @classmethod
     def load(cls, path: str | Path, batch_size: int = 64) -> Encoder:
@@ -103,7 +105,37 @@ class Encoder:
     def dim(self) -> int:
         return int(self.model.config.hidden_size)
 
+    @property
+    def fingerprint(self) -> str:
+        """A hash of the weights, the vocabulary and the pooling code: the embedding cache's key.
+
+        The same weights saved and loaded again (a candidate's copy) hash the same.
+        """
+        if self._fingerprint is None:
+            import hashlib
+            import json
+
+            from framescope.classifiers.embed_cache import VERSION
+
+            digest = hashlib.blake2b(VERSION.encode(), digest_size=16)
+            for name, tensor in sorted(self.model.state_dict().items()):
+                digest.update(name.encode())
+                digest.update(tensor.detach().float().contiguous().numpy().tobytes())
+            vocab = json.dumps(sorted(self.tokenizer.get_vocab().items()))
+            digest.update(vocab.encode())
+            self._fingerprint = digest.hexdigest()
+        return self._fingerprint
+
     def embed(self, texts: list[str]) -> np.ndarray:
+        """Mean-pooled, L2-normalised vectors; through the embedding cache when one is on."""
+        from framescope.classifiers.embed_cache import active
+
+        cache = active()
+        if cache is None or not texts:
+            return self._embed(texts)
+        return cache.embed(self.fingerprint, self.dim, texts, self._embed)
+
+    def _embed(self, texts: list[str]) -> np.ndarray:
         import torch
 
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
