@@ -30,6 +30,7 @@ def _check(cond: bool, key: str, message: str) -> None:
 FAMILIES = ("tfidf_lr", "embed_lr", "finetune")
 AUTO = "auto"  # train.family: let the select stage pick the best dev score
 ENSEMBLE = "ensemble"  # the mean of the trained candidates, built by the select stage
+SELECT_ON = ("heldout", "dev")
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,8 @@ class SplitConfig:
     dev_fraction: float
     test_fraction: float
     unlabelled: str  # a sentence without gold: "error", or "drop" it (unlabelled pool)
+    # Outlets whose every sentence goes to the held-out split: never trained on, never tuned on.
+    heldout_outlets: tuple[str, ...]
 
     def __post_init__(self) -> None:
         for name in ("dev_fraction", "test_fraction"):
@@ -80,6 +83,7 @@ class TfidfConfig:
 
 @dataclass(frozen=True)
 class EmbedLRConfig:
+    encoder: str  # a model directory, or an installed package shipping model/
     C: float
     max_iter: int
     batch_size: int
@@ -143,6 +147,14 @@ class TrainConfig:
     family: str
     families: tuple[str, ...]
     ensemble: bool  # select also weighs the mean of all candidates (needs >= 2 families)
+    # The split whose score (mean of frame and stance macro-F1) picks the champion: heldout
+    # (outlets never trained on, split.heldout_outlets) or dev (the split thresholds are tuned on).
+    select_on: str
+    # Extra gold files every candidate is scored on, by name, for the record only (never for
+    # selection); a file that is not there is reported as missing.
+    report: dict[str, str]
+    # Where encoder outputs are kept between runs, by model and text ("": no cache).
+    embed_cache: str
     base_model: str
     threshold_grid_step: float
     silver_weight: float  # sample weight of silver rows (weak_label stage); 0: gold only
@@ -169,6 +181,17 @@ class TrainConfig:
         )
         _check(
             0 < self.threshold_grid_step < 0.5, "train.threshold_grid_step", "must be in (0, 0.5)"
+        )
+        _check(
+            self.select_on in SELECT_ON,
+            "train.select_on",
+            f"{self.select_on!r} not in {list(SELECT_ON)}",
+        )
+        _check(
+            isinstance(self.report, dict)
+            and all(isinstance(k, str) and isinstance(v, str) for k, v in self.report.items()),
+            "train.report",
+            "expected a mapping of names to gold files",
         )
         _check(0 <= self.silver_weight <= 10, "train.silver_weight", "must be in [0, 10]")
         unmasked = [f for f in self.mask_numbers if f not in FAMILIES]

@@ -28,6 +28,8 @@ NOTE = "note"
 GOLD_COLUMNS = [SENTENCE_ID, ARTICLE_ID, OUTLET, TEXT, FRAMES, STANCE, BOILERPLATE]
 SPLIT = "split"
 SPLITS = ("train", "dev", "test")
+HELDOUT = "heldout"  # whole outlets kept out of train and dev (split.heldout_outlets)
+GOLD_FILE = "gold_file"  # which gold file labelled the sentence
 
 # predictions (the pyfunc output and scored sentences)
 FRAME_SCORES = "frame_scores"

@@ -6,12 +6,14 @@ from pathlib import Path
 import pandas as pd
 
 from framescope import schema, tracking
+from framescope.classifiers.embed_cache import use_cache
 from framescope.files import write_csv, write_json
 from framescope.scoring.engine import label_space
 from framescope.training import evaluate as ev
 from pipelines._args import parse
 
 params, args = parse(__doc__, "labelled", "model", "registry", "metrics", "report", "plots")
+use_cache(params.train.embed_cache)  # encoder outputs by model and text, kept between runs
 test = pd.read_parquet(args.labelled).query(f"{schema.SPLIT} == 'test'").reset_index(drop=True)
 model = tracking.load_model(args.model)
 predictions = model.predict(test[[schema.TEXT]])

@@ -4,6 +4,7 @@ import json
 from pathlib import Path
 
 from framescope import tracking
+from framescope.classifiers.embed_cache import use_cache
 from framescope.files import write_json
 from framescope.ingest.corpus import ReadOptions
 from framescope.labels.codebook import load_codebook
@@ -11,6 +12,7 @@ from framescope.scoring.engine import ScoreSettings, score_paths
 from pipelines._args import parse
 
 params, args = parse(__doc__, "model", "registry", "out")
+use_cache(params.train.embed_cache)  # encoder outputs by model and text, kept between runs
 registry = json.loads(Path(args.registry).read_text())
 language = load_codebook(params.codebook).language
 model_uri = f"models:/{registry['registered_model']}/{registry['version']}"

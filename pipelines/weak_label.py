@@ -4,6 +4,7 @@ label models compared on gold dev; the LF analysis as metrics and an MLflow tabl
 import pandas as pd
 
 from framescope import schema, tracking
+from framescope.classifiers.embed_cache import use_cache
 from framescope.classifiers.encoder import Encoder
 from framescope.files import write_csv, write_json, write_parquet
 from framescope.ingest.corpus import ReadOptions, collect_articles, read_articles
@@ -15,6 +16,7 @@ from framescope.weak.labeller import label_corpus, label_model_rows
 from pipelines._args import parse
 
 params, args = parse(__doc__, "labelled", "silver", "lf_metrics", "model_metrics", "lf_table")
+use_cache(params.train.embed_cache)  # encoder outputs by model and text, kept between runs
 articles, rejects = collect_articles(
     read_articles(params.weak.inputs, ReadOptions(glob=params.weak.glob))
 )

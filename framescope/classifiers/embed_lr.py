@@ -1,4 +1,5 @@
-"""`embed_lr`: frozen MiniLM sentence embeddings (mean pooling) with logistic-regression heads."""
+"""`embed_lr`: frozen sentence embeddings (mean pooling, train.embed_lr.encoder) with
+logistic-regression heads."""
 
 from __future__ import annotations
 
@@ -71,7 +72,7 @@ def fit_embed_lr(
     stance: list[str],
     boilerplate: np.ndarray,
     cfg: EmbedLRConfig,
-    base_model: str,
+    encoder_path: str,
     seed: int,
     sample_weight: np.ndarray | None = None,
 ) -> EmbedLRHeads:
@@ -79,7 +80,7 @@ def fit_embed_lr(
 
     sample_weight: per training sentence (silver rows weigh less than gold), None: all 1.
     """
-    encoder = Encoder.load(base_model, batch_size=cfg.batch_size)
+    encoder = Encoder.load(encoder_path, batch_size=cfg.batch_size)
     x = encoder.embed(texts)
     content = ~boilerplate.astype(bool)
     wc = None if sample_weight is None else sample_weight[content]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from pathlib import Path
 
 import numpy as np
@@ -72,7 +73,8 @@ def join_gold(
     A sentence without gold fails too, unless `unlabelled="drop"` (a corpus that is only partly
     annotated, as in the annotation loop): then it is left out.
     """
-    labels = gold[[schema.SENTENCE_ID, schema.FRAMES, schema.STANCE, schema.BOILERPLATE]]
+    keep = [schema.SENTENCE_ID, schema.FRAMES, schema.STANCE, schema.BOILERPLATE]
+    labels = gold[keep + [c for c in (schema.GOLD_FILE,) if c in gold]]
     joined = sentences.merge(labels, on=schema.SENTENCE_ID, how="left", indicator=True)
     missing = joined[joined["_merge"] == "left_only"]
     if len(missing) and unlabelled == "drop":
@@ -90,13 +92,62 @@ def join_gold(
     return joined.drop(columns="_merge")
 
 
+AUDIT_SOURCE = "audit:"  # gold rows `framescope audit report --to-gold` writes
+
+
+def audited_rows(gold: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(gold of the pipeline's corpus, audited rows) from stacked gold files.
+
+    Audited rows (`"source": "audit:<name>"`) label sentences of a user's own scored corpus,
+    not of the pipeline's: they carry their text, article and outlet, and train only. Keeping
+    them out of dev, test and held-out keeps the audit's sampling design out of evaluation.
+    """
+    source = gold[schema.SOURCE] if schema.SOURCE in gold else pd.Series("", index=gold.index)
+    audited = source.fillna("").astype(str).str.startswith(AUDIT_SOURCE)
+    rows = gold[audited].reset_index(drop=True)
+    needed = [schema.ARTICLE_ID, schema.OUTLET, schema.TEXT]
+    if len(rows) and (set(needed) - set(rows) or rows[needed].isna().any().any()):
+        first = rows[schema.SENTENCE_ID].iloc[0]
+        raise GoldError(
+            f"audited gold rows need {', '.join(needed)} (framescope audit report --to-gold "
+            f"writes them); e.g. {first}"
+        )
+    return gold[~audited].reset_index(drop=True), rows
+
+
+def with_audited(labelled: pd.DataFrame, audited: pd.DataFrame) -> pd.DataFrame:
+    """The labelled table with the audited rows added to train (no position in a corpus: -1)."""
+    if not len(audited):
+        return labelled
+    extra = audited.assign(
+        **{c: -1 for c in (schema.POSITION, schema.START, schema.END) if c in labelled},
+        **{schema.SPLIT: "train"},
+    )
+    return pd.concat([labelled, extra.reindex(columns=labelled.columns)], ignore_index=True)
+
+
 def split_articles(
-    table: pd.DataFrame, dev_fraction: float, test_fraction: float, seed: int
+    table: pd.DataFrame,
+    dev_fraction: float,
+    test_fraction: float,
+    seed: int,
+    heldout_outlets: Iterable[str] = (),
 ) -> pd.Series:
-    """train/dev/test per row: whole articles, stratified by outlet, seeded."""
+    """train/dev/test per row: whole articles, stratified by outlet, seeded.
+
+    Every article of `heldout_outlets` goes to the held-out split instead: outlets (and with
+    them their writers' wording and their genres) that no model trains or tunes on.
+    """
     rng = np.random.default_rng(seed)
+    heldout = set(heldout_outlets)
+    unknown = sorted(heldout - set(table[schema.OUTLET]))
+    if unknown:
+        raise GoldError(f"split.heldout_outlets: {unknown} not among the labelled outlets")
     assignment: dict[str, str] = {}
     articles = table[[schema.ARTICLE_ID, schema.OUTLET]].drop_duplicates(schema.ARTICLE_ID)
+    for article_id in articles.loc[articles[schema.OUTLET].isin(heldout), schema.ARTICLE_ID]:
+        assignment[article_id] = schema.HELDOUT
+    articles = articles[~articles[schema.OUTLET].isin(heldout)]
     for _, group in articles.sort_values([schema.OUTLET, schema.ARTICLE_ID]).groupby(schema.OUTLET):
         ids = group[schema.ARTICLE_ID].tolist()
         rng.shuffle(ids)
@@ -112,8 +163,8 @@ def split_articles(
 
 
 def split_parts(labelled: pd.DataFrame) -> dict[str, pd.DataFrame]:
-    """The labelled table as {"train", "dev", "test"}: each split's rows, indexed from 0."""
+    """The labelled table as {"train", "dev", "test", "heldout"}: each split's rows, from 0."""
     return {
         name: labelled[labelled[schema.SPLIT] == name].reset_index(drop=True)
-        for name in schema.SPLITS
+        for name in (*schema.SPLITS, schema.HELDOUT)
     }

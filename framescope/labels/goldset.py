@@ -18,7 +18,7 @@ from framescope import schema
 from framescope.labels.codebook import Codebook
 from framescope.labels.dataset import GoldError, load_gold
 
-GOLD_FILE = "gold_file"
+GOLD_FILE = schema.GOLD_FILE
 _GLOB = re.compile(r"[*?\[]")
 
 

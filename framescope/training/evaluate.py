@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import numpy as np
@@ -134,11 +134,6 @@ def reliability_rows(metrics: dict[str, Any], head: str) -> pd.DataFrame:
     )
 
 
-def dev_score(metrics: dict[str, Any]) -> float:
-    """The documented selection score: mean of frame macro-F1 and stance macro-F1."""
-    return float((metrics["frames"]["macro_f1"] + metrics["stance"]["macro_f1"]) / 2)
-
-
 def slices(
     predictions: pd.DataFrame, gold: pd.DataFrame, labels: LabelSpace, by: str = schema.OUTLET
 ) -> dict[str, dict[str, Any]]:
@@ -166,20 +161,31 @@ def slices(
 def candidate_metrics(
     family: str,
     predict: Callable[[pd.DataFrame], pd.DataFrame],
-    dev: pd.DataFrame,
-    test: pd.DataFrame,
+    sets: Mapping[str, pd.DataFrame],
     labels: LabelSpace,
+    select_on: str,
 ) -> dict[str, Any]:
-    """What selection and docs/models.md compare: dev score, headline metrics on dev and test."""
+    """Headline metrics on every named set (see training.sets) and the selection score.
+
+    `score` is the mean of frame and stance macro-F1 on `select_on`, the set that picks the
+    champion; `dev_score` is the same mean on dev, kept for comparison with earlier runs.
+    """
+    from framescope.training.sets import selection_score
+
+    if select_on not in sets:
+        raise ValueError(
+            f"train.select_on: {select_on!r} has no sentences (have {sorted(sets)}); "
+            "list outlets in split.heldout_outlets or select on dev"
+        )
     report = {
-        name: evaluate(predict(table), table, labels)
-        for name, table in (("dev", dev), ("test", test))
+        name: headline(evaluate(predict(table), table, labels)) for name, table in sets.items()
     }
     return {
         "family": family,
-        "dev_score": dev_score(report["dev"]),
-        "dev": headline(report["dev"]),
-        "test": headline(report["test"]),
+        "selected_on": select_on,
+        "score": selection_score(report[select_on]),
+        "dev_score": selection_score(report["dev"]),
+        **report,
     }
 
 

@@ -56,7 +56,7 @@ def fit_heads(
             stance,
             boilerplate,
             config.embed_lr,
-            config.base_model,
+            config.embed_lr.encoder,
             seed,
             weight,
         )

@@ -37,6 +37,9 @@ _SKIP_NAMES = {
     "mlartifacts",
 }
 _SKIP_PATHS = {
+    ".encoders",  # the copy trains tfidf_lr only; no encoder, no embedding cache
+    ".cache",
+    ".label-studio",
     "mlflow.db",
     "dvc.lock",
     ".dvc/cache",

@@ -91,16 +91,17 @@ def test_reliability_bins_and_ece():
     assert result["ece"] == pytest.approx(expected)
 
 
-def test_select_best_dev_score_or_requested_family():
+def test_select_best_score_or_requested_family():
     candidates = {
-        "tfidf_lr": {"dev_score": 0.70},
-        "embed_lr": {"dev_score": 0.65},
-        "finetune": {"dev_score": 0.74},
+        "tfidf_lr": {"score": 0.70, "dev_score": 0.90, "selected_on": "heldout"},
+        "embed_lr": {"score": 0.65, "dev_score": 0.60, "selected_on": "heldout"},
+        "finetune": {"score": 0.74, "dev_score": 0.50, "selected_on": "heldout"},
     }
     auto = choose_champion(candidates)
-    assert auto.family == "finetune" and "0.74" in auto.reason
+    # the held-out score decides, not dev (tfidf_lr has the best dev score)
+    assert auto.family == "finetune" and "heldout score 0.74" in auto.reason
     assert choose_champion(candidates, "embed_lr").family == "embed_lr"
-    tie = choose_champion({"tfidf_lr": {"dev_score": 0.7}, "finetune": {"dev_score": 0.7}})
+    tie = choose_champion({"tfidf_lr": {"score": 0.7}, "finetune": {"score": 0.7}})
     assert tie.family == "tfidf_lr"  # ties go to the family listed first (the cheaper one)
     with pytest.raises(ValueError, match="'finetune' was not trained"):
-        choose_champion({"tfidf_lr": {"dev_score": 0.7}}, "finetune")
+        choose_champion({"tfidf_lr": {"score": 0.7}}, "finetune")

@@ -13,7 +13,7 @@ def test_real_params_load(repo_root):
     params = load_params(repo_root / "configs" / "params.yaml")
     assert params.seed == 13
     assert params.codebook == "labels/codebook.yaml"
-    assert params.ingest.inputs == ("data/demo",)
+    assert params.ingest.inputs == ("data/demo", "data/corpus_v2/articles")
     assert params.split.dev_fraction == 0.2
     assert params.train.family == "auto"
     assert params.train.families == ("tfidf_lr", "embed_lr", "finetune")
@@ -23,7 +23,11 @@ def test_real_params_load(repo_root):
     )
     assert params.outlets.bootstrap_samples == 1000
     assert params.tracking.alias == "champion"
-    assert params.section("ingest") == {"inputs": ["data/demo"], "glob": "*"}
+    assert params.section("ingest") == {
+        "inputs": ["data/demo", "data/corpus_v2/articles"],
+        "glob": "*",
+    }
+    assert params.train.select_on == "heldout" and len(params.split.heldout_outlets) == 10
 
 
 def test_params_file_is_the_one_home_of_defaults():

@@ -9,7 +9,15 @@ import pytest
 
 from framescope import schema
 from framescope.classifiers.base import LabelSpace
-from framescope.labels.dataset import GoldError, join_gold, label_arrays, load_gold, split_articles
+from framescope.labels.dataset import (
+    GoldError,
+    audited_rows,
+    join_gold,
+    label_arrays,
+    load_gold,
+    split_articles,
+    with_audited,
+)
 
 
 def _sentences(articles_per_outlet: dict[str, int], per_article: int = 4) -> pd.DataFrame:
@@ -54,6 +62,55 @@ def test_every_outlet_with_three_articles_is_in_every_split():
     assert counts.loc["Herald"].to_dict() == {"dev": 2, "test": 2, "train": 6}
     assert counts.loc["Ledger"].to_dict() == {"dev": 1, "test": 1, "train": 3}
     assert counts.loc["Wire"].to_dict() == {"dev": 1, "test": 1, "train": 1}
+
+
+def test_heldout_outlets_go_whole_to_the_heldout_split():
+    table = _sentences(OUTLETS)
+    split = split_articles(table, 0.2, 0.2, seed=13, heldout_outlets=["Ledger", "Solo"])
+    by_outlet = split.groupby(table[schema.OUTLET]).agg(set)
+    assert by_outlet["Ledger"] == {schema.HELDOUT} and by_outlet["Solo"] == {schema.HELDOUT}
+    assert schema.HELDOUT not in by_outlet["Herald"] | by_outlet["Wire"] | by_outlet["Blog"]
+    assert by_outlet["Herald"] == set(schema.SPLITS)  # the other outlets split as before
+
+
+def test_an_unknown_heldout_outlet_is_an_error_naming_it():
+    with pytest.raises(GoldError, match=r"split.heldout_outlets: \['Nowhere'\]"):
+        split_articles(_sentences(OUTLETS), 0.2, 0.2, seed=13, heldout_outlets=["Nowhere"])
+
+
+def _audited(n: int, **extra: object) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            schema.SENTENCE_ID: [f"user-{i}" for i in range(n)],
+            schema.ARTICLE_ID: [f"user-article-{i // 2}" for i in range(n)],
+            schema.OUTLET: "Users' Outlet",
+            schema.TEXT: [f"An audited sentence {i}." for i in range(n)],
+            schema.FRAMES: [["costly_risk"]] * n,
+            schema.STANCE: "unfavorable",
+            schema.BOILERPLATE: False,
+            schema.SOURCE: "audit:spring",
+            **extra,
+        }
+    )
+
+
+def test_audited_gold_rows_train_only_and_need_no_corpus_sentence():
+    sentences = _sentences({"Herald": 5}).assign(**{schema.POSITION: 0})
+    gold = pd.concat([_gold_for(sentences), _audited(4)], ignore_index=True)
+    corpus_gold, audited = audited_rows(gold)
+    assert len(audited) == 4 and len(corpus_gold) == len(sentences)
+    labelled = join_gold(sentences, corpus_gold)  # no orphan error: audited rows are apart
+    labelled[schema.SPLIT] = split_articles(labelled, 0.2, 0.2, seed=13)
+    joined = with_audited(labelled, audited)
+    added = joined[joined[schema.SENTENCE_ID].str.startswith("user-")]
+    assert len(joined) == len(labelled) + 4 and list(joined.columns) == list(labelled.columns)
+    assert set(added[schema.SPLIT]) == {"train"} and set(added[schema.POSITION]) == {-1}
+    assert added[schema.TEXT].tolist() == audited[schema.TEXT].tolist()
+
+
+def test_audited_rows_without_their_text_are_an_error():
+    with pytest.raises(GoldError, match="audited gold rows need article_id, outlet, text"):
+        audited_rows(_audited(2).drop(columns=schema.TEXT))
 
 
 def test_same_seed_same_split_and_different_seed_different_split():

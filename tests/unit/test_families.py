@@ -49,6 +49,7 @@ def splits() -> tuple[pd.DataFrame, pd.DataFrame]:
 
 def _config(family: str, base: Path, **finetune: object) -> TrainConfig:
     config = train_config(family=family, base_model=str(base), **FAST[family])  # type: ignore[arg-type]
+    config = replace(config, embed_lr=replace(config.embed_lr, encoder=str(base)))
     if finetune:
         config = replace(config, finetune=replace(config.finetune, **finetune))
     return config
