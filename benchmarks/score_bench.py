@@ -5,6 +5,10 @@
 
 Sections (add one by writing a function and registering it in SECTIONS):
 
+- champion: the champion, whatever its family, on 2,000 real sentences through framescope's
+  torch path, ONNX Runtime fp32 and ONNX int8 (the fast path, `framescope score --runtime onnx
+  [--quantize]`): sentences/s, ratios to torch, and each runtime's scores on the real dev set.
+
 - throughput: the fine-tuned model (models/candidates/finetune) on 20,000 real sentences from
   ../shared/corpora, every runtime on the same sentences: (a) naive, `transformers` one
   sentence at a time; (b) framescope's torch path (batches of similar word-piece count,
@@ -35,6 +39,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -216,7 +221,59 @@ def throughput(model: str, tmp: Path) -> dict[str, Any]:
     }
 
 
+CHAMPION_N = 2_000
+REAL_DEV = ROOT.parent / "shared" / "dev" / "kyiv_independent_kursk_dev.jsonl"
+
+
+def champion(model: str, tmp: Path) -> dict[str, Any]:
+    """The champion (whatever family) through torch, ONNX fp32 and ONNX int8: sentences/s on
+    the same real sentences, and each runtime's macro-F1 on the real dev set."""
+    from framescope import schema
+    from framescope.classifiers.bundle import bundle_directory, predict_frame, read_bundle
+    from framescope.classifiers.embed_cache import use_cache
+    from framescope.classifiers.onnx_runtime import OnnxError, to_onnx
+    from framescope.labels.codebook import load_codebook
+    from framescope.labels.dataset import load_gold
+    from framescope.training import evaluate as ev
+
+    if not SHARED.is_dir():
+        return {"skipped": f"{SHARED} not found"}
+    use_cache(None)  # every runtime encodes every sentence
+    bundle = read_bundle(bundle_directory(Path(model)))
+    runtimes = {"torch": bundle}
+    try:
+        runtimes["onnx"] = to_onnx(bundle, tmp / "champion_onnx")
+        runtimes["onnx_int8"] = to_onnx(bundle, tmp / "champion_onnx8", quantize=True)
+    except OnnxError as err:
+        note = str(err)
+    else:
+        note = ""
+    texts = _real_sentences(CHAMPION_N)
+    gold = load_gold(REAL_DEV, load_codebook(ROOT / "labels" / "codebook.yaml"))
+    rates, quality = {}, {}
+    for name, runtime in runtimes.items():
+        predict_frame(runtime, texts[:32])  # warm-up: sessions open, threads start
+        rates[name] = _rate(partial(predict_frame, runtime), texts)
+        metrics = ev.evaluate(
+            predict_frame(runtime, gold[schema.TEXT].tolist()), gold, bundle.labels
+        )
+        quality[name] = {
+            "frames.macro_f1": round(metrics["frames"]["macro_f1"], 4),
+            "stance.macro_f1": round(metrics["stance"]["macro_f1"], 4),
+            "boilerplate.f1": round(metrics["boilerplate"]["f1"], 4),
+        }
+    return {
+        "family": bundle.family,
+        "sentences": len(texts),
+        "sentences_per_s": {k: round(v, 1) for k, v in rates.items()},
+        "ratio_to_torch": {k: round(v / rates["torch"], 2) for k, v in rates.items()},
+        "real_dev": quality,
+        **({"onnx": note} if note else {}),
+    }
+
+
 SECTIONS: dict[str, Callable[[str, Path], dict[str, Any]]] = {
+    "champion": champion,
     "end_to_end": end_to_end,
     "memory": memory,
     "throughput": throughput,

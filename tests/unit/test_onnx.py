@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 from pipeline_params import finetune_config, tfidf_config, train_config
@@ -36,6 +38,26 @@ def bundles(tiny_base_model, codebook, tmp_path_factory):
     bundle = train("finetune", labelled_table(2, 0), labelled_table(1, 50), labels, config, 3)
     folder = tmp_path_factory.mktemp("onnx")
     return bundle, to_onnx(bundle, folder / "fp32"), to_onnx(bundle, folder / "int8", quantize=True)
+
+
+@pytest.mark.parametrize("quantize", [False, True])
+def test_the_frozen_encoder_family_runs_on_onnx(tiny_base_model, codebook, tmp_path, quantize):
+    from framescope.classifiers.onnx_runtime import OnnxEncoder, to_onnx
+
+    labels = LabelSpace.from_codebook(codebook)
+    config = train_config(family="embed_lr")
+    config = replace(config, embed_lr=replace(config.embed_lr, encoder=str(tiny_base_model)))
+    bundle = train("embed_lr", labelled_table(2, 0), labelled_table(1, 50), labels, config, 3)
+    converted = to_onnx(bundle, tmp_path, quantize=quantize)
+    assert isinstance(converted.heads.encoder, OnnxEncoder)
+    assert bundle.heads.encoder is not None and not isinstance(bundle.heads.encoder, OnnxEncoder)
+    a, b = bundle.scores(TEXTS), converted.scores(TEXTS)
+    tolerance = 0.2 if quantize else 1e-4
+    for name in ("frames", "stance", "boilerplate"):
+        assert np.abs(getattr(a, name) - getattr(b, name)).max() < tolerance, name
+    if not quantize:
+        left, right = predict_frame(bundle, TEXTS), predict_frame(converted, TEXTS)
+        assert left["stance"].tolist() == right["stance"].tolist()
 
 
 def test_onnx_matches_torch(bundles):
