@@ -3,7 +3,7 @@
 Exit codes are in `framescope.errors`.
 """
 
-from framescope.cli import annotate, authored, outlets, predict, score  # noqa: F401  (commands)
+from framescope.cli import annotate, annotate_live, authored, outlets, predict, score  # noqa: F401
 from framescope.cli.app import app, main
 from framescope.cli.audit import audit_app
 

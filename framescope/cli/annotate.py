@@ -23,6 +23,21 @@ GOLD_GLOB = "labels/gold/*.jsonl"
 REPORTS = Path("reports/annotation")
 
 
+# Options `import` shares with `pull` (framescope/cli/annotate_live.py), which runs it.
+GoldOut = Annotated[
+    Path, typer.Option("--out", help="Gold JSONL to write (labels/gold/NAME.jsonl).")
+]
+Sentences = Annotated[
+    Path, typer.Option(help="Corpus the tasks came from: a score output or sentences.parquet.")
+]
+CodebookOption = Annotated[Path, typer.Option(help="Codebook YAML.")]
+Adjudicate = Annotated[
+    str, typer.Option(help="Several annotators: majority (ties to conflicts) or manual.")
+]
+Settled = Annotated[Path | None, typer.Option(help="A conflicts file a person filled in.")]
+ReportDir = Annotated[Path, typer.Option(help="Agreement report, conflicts and rejects go here.")]
+
+
 def _codebook(path: Path) -> Any:
     from framescope.labels.codebook import CodebookError, load_codebook
 
@@ -171,22 +186,12 @@ def _read_jsonl(path: Path) -> list[dict[str, Any]]:
 @annotate_app.command("import")
 def import_command(
     export: Annotated[Path, typer.Argument(help="Label Studio export: full JSON or JSON_MIN.")],
-    out: Annotated[
-        Path, typer.Option("--out", help="Gold JSONL to write (labels/gold/NAME.jsonl).")
-    ],
-    sentences: Annotated[
-        Path, typer.Option(help="Corpus the tasks came from: a score output or sentences.parquet.")
-    ] = SCORED,
-    codebook: Annotated[Path, typer.Option(help="Codebook YAML.")] = CODEBOOK,
-    adjudicate: Annotated[
-        str, typer.Option(help="Several annotators: majority (ties to conflicts) or manual.")
-    ] = "majority",
-    settled: Annotated[
-        Path | None, typer.Option(help="A conflicts file a person filled in.")
-    ] = None,
-    report_dir: Annotated[
-        Path, typer.Option(help="Agreement report, conflicts and rejects go here.")
-    ] = REPORTS,
+    out: GoldOut,
+    sentences: Sentences = SCORED,
+    codebook: CodebookOption = CODEBOOK,
+    adjudicate: Adjudicate = "majority",
+    settled: Settled = None,
+    report_dir: ReportDir = REPORTS,
 ) -> None:
     """Validate an export against the codebook and corpus, adjudicate, write gold JSONL."""
     import pandas as pd

@@ -6,14 +6,13 @@ Run in-process through the console entry point (`main`), on a synthetic scored c
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from cli_main import run
 
 from framescope import schema
-from framescope.cli import main
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "label_studio"
 LABELS = {
@@ -22,14 +21,6 @@ LABELS = {
     "stance_default": "neutral",
     "stance_polarity": [1, 0, -1],
 }
-
-
-def run(args, monkeypatch, capsys) -> tuple[int, str, str]:
-    monkeypatch.setattr(sys, "argv", ["framescope", *map(str, args)])
-    with pytest.raises(SystemExit) as done:
-        main()
-    out, err = capsys.readouterr()
-    return int(done.value.code), out, err
 
 
 @pytest.fixture
