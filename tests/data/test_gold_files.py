@@ -15,7 +15,7 @@ from framescope.labels.dataset import load_gold
 from framescope.labels.goldset import gold_paths, load_gold_files, split_leaks
 
 REPO = Path(__file__).resolve().parents[2]
-GOLD_DIR = REPO / "labels" / "gold"
+GOLD_DIRS = (REPO / "labels" / "gold", REPO / "labels" / "gold_v2")
 LABELLED = REPO / "data" / "stages" / "labelled.parquet"
 
 
@@ -26,9 +26,11 @@ def paths() -> list[Path]:
 
 def test_training_reads_every_gold_file_but_agreement_passes(paths):
     names = {p.name for p in paths}
-    assert "demo.jsonl" in names
+    assert {"demo.jsonl", "corpus_v2.jsonl"} <= names
     assert not any(n.endswith(".second_pass.jsonl") for n in names)
-    on_disk = {p.name for p in GOLD_DIR.glob("*.jsonl") if ".second_pass." not in p.name}
+    on_disk = {
+        p.name for d in GOLD_DIRS for p in d.glob("*.jsonl") if ".second_pass." not in p.name
+    }
     assert names == on_disk
 
 
@@ -71,8 +73,8 @@ def _assert_matches(table: dict[str, str], first, second, codebook) -> None:
 
 
 def test_readme_agreement_table_matches_a_recomputation(codebook):
-    first = load_gold(GOLD_DIR / "demo.jsonl", codebook)
-    second = load_gold(GOLD_DIR / "demo.second_pass.jsonl", codebook)
+    first = load_gold(GOLD_DIRS[0] / "demo.jsonl", codebook)
+    second = load_gold(GOLD_DIRS[0] / "demo.second_pass.jsonl", codebook)
     _assert_matches(_kappa_table("Inter-annotator agreement"), first, second, codebook)
 
 
