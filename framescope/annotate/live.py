@@ -57,7 +57,12 @@ class Studio:
     """One Label Studio server and user; connecting checks the URL and the token at once."""
 
     def __init__(self, url: str, api_key: str) -> None:
-        from label_studio_sdk import LabelStudio
+        try:
+            from label_studio_sdk import LabelStudio
+        except ImportError:
+            raise ServerError(
+                "annotate push/pull need label-studio-sdk: pip install 'framescope[studio]'"
+            ) from None
 
         self.url = url.rstrip("/")
         with _talking(self.url, "checking the API key"):

@@ -208,3 +208,13 @@ def test_pull_with_an_unknown_label_keeps_the_rest_and_the_export(
     [reject] = map(json.loads, (reports / "r1.rejects.jsonl").read_text().splitlines())
     assert "not_a_frame" in reject["reason"]
     assert json.loads((reports / "r1.export.json").read_text())[1]["annotations"]
+
+
+def test_without_the_sdk_the_error_says_which_extra_to_install(monkeypatch):
+    import sys
+
+    from framescope.annotate.live import ServerError, Studio
+
+    monkeypatch.setitem(sys.modules, "label_studio_sdk", None)  # import fails as if absent
+    with pytest.raises(ServerError, match=r"pip install 'framescope\[studio\]'"):
+        Studio("http://127.0.0.1:9", "token")
