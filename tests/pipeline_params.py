@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from framescope.config import (
+    FAMILIES,
     AugmentConfig,
     EmbedLRConfig,
     FinetuneConfig,
@@ -25,6 +26,12 @@ PARAMS: Params = load_params(PARAMS_FILE)
 
 
 def train_config(**changes: Any) -> TrainConfig:
+    """PARAMS.train with `changes`; a `family` the params do not train (finetune, opt-in) joins
+    `families`, as `dvc exp run -S train.families=[...]` would add it."""
+    family = changes.get("family")
+    families = changes.get("families", PARAMS.train.families)
+    if family in FAMILIES and family not in families:
+        changes["families"] = (*families, family)
     return replace(PARAMS.train, **changes)
 
 
