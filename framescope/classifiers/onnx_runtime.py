@@ -157,8 +157,12 @@ class OnnxEncoder:
         if self.session is None:
             self.session = _session(self.path, self.threads)
         vectors: np.ndarray | None = None
+        # An encoder without segment ids (MPNet) exports no token_type_ids input: feed what the
+        # graph takes.
+        wanted = {i.name for i in self.session.get_inputs()}
         for batch, feed in token_batches(self.tokenizer, texts, self.batch_size):
             feed.setdefault("token_type_ids", np.zeros_like(feed["input_ids"]))
+            feed = {name: value for name, value in feed.items() if name in wanted}
             (pooled,) = self.session.run([_EMBEDDING], feed)
             if vectors is None:
                 vectors = np.zeros((len(texts), pooled.shape[1]), dtype=np.float32)
