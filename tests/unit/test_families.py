@@ -231,7 +231,10 @@ def test_finetune_learns_the_synthetic_cues(tiny_base_model, labels):
 
 def test_base_model_resolution(tiny_base_model, tmp_path):
     assert resolve_base_model(str(tiny_base_model)) == tiny_base_model
-    with pytest.raises(BaseModelError, match=r"encoder 'no_such_model_pkg' \(train\.base_model or train\.embed_lr\.encoder\)"):
+    with pytest.raises(
+        BaseModelError,
+        match=r"encoder 'no_such_model_pkg' \(train\.base_model or train\.embed_lr\.encoder\)",
+    ):
         resolve_base_model("no_such_model_pkg")
     with pytest.raises(BaseModelError, match="neither a model directory"):
         resolve_base_model(str(tmp_path))
