@@ -20,8 +20,7 @@ from framescope.annotate.agreement import agreement
 from framescope.annotate.studio import ExportError, read_export
 from framescope.audit.estimate import AUDIT_BOILERPLATE, AUDIT_FRAMES, AUDIT_STANCE
 from framescope.labels.codebook import Codebook
-
-SOURCE_PREFIX = "audit:"
+from framescope.labels.dataset import AUDIT_SOURCE  # the prefix the split stage recognises
 
 
 class LabelsError(ValueError):
@@ -103,6 +102,5 @@ def gold_rows(labels: AuditLabels, name: str) -> list[dict[str, Any]]:
     keys = [schema.SENTENCE_ID, schema.ARTICLE_ID, schema.OUTLET, schema.TEXT]
     keys += [schema.FRAMES, schema.STANCE, schema.BOILERPLATE]
     return [
-        {**{k: row[k] for k in keys}, schema.SOURCE: f"{SOURCE_PREFIX}{name}"}
-        for row in labels.gold
+        {**{k: row[k] for k in keys}, schema.SOURCE: f"{AUDIT_SOURCE}{name}"} for row in labels.gold
     ]
